@@ -1,0 +1,86 @@
+// The Backend: the typed set of kernels every layer runs on. `js` (reference, float32 and float64) and
+// `native` (C addon, float32) implement it; the golden fixtures are its acceptance tests. Kernels trust
+// their callers: shapes are checked at the public API, never here.
+import type { Buf } from '../tensor/tensor.js';
+
+/** Recurrent cell kinds, each with PyTorch's gate order (GRU r|z|n, LSTM i|f|g|o). */
+export type CellKind = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru' | 'gru_reset_before';
+
+/** Number of gate blocks G of a cell kind (weights have G·H rows). */
+export function gateCount(kind: CellKind): number {
+  return kind === 'lstm' ? 4 : kind === 'gru' || kind === 'gru_reset_before' ? 3 : 1;
+}
+
+/**
+ * Sizes of one recurrent layer and direction, time-major: x [T, B, I], states [B, P] (h) and [B, H] (c).
+ * P = H except for an LSTM with a projection (P = proj_size).
+ */
+export interface RecurrentDims {
+  kind: CellKind;
+  T: number;
+  B: number;
+  I: number;
+  H: number;
+  P: number;
+  reverse: boolean;
+}
+
+/** One direction's parameters, PyTorch layout: wIh [G·H, I], wHh [G·H, P], biases [G·H], wHr [P, H]. */
+export interface RecurrentWeights<F extends Buf = Buf> {
+  wIh: F;
+  wHh: F;
+  bIh: F | null;
+  bHh: F | null;
+  wHr: F | null;
+}
+
+/** Forward outputs: y [T, B, P] (zero past each sequence's length), hN [B, P], cN [B, H], cAll [T, B, H]. */
+export interface RecurrentOutputs<F extends Buf = Buf> {
+  y: F;
+  hN: F;
+  cN: F | null;
+  /** Optional: every step's cell state (LSTM), zero past each sequence's length. */
+  cAll: F | null;
+}
+
+/** Backward outputs: dx [T, B, I] and dh0/dc0 are assigned; the weight gradients are accumulated. */
+export interface RecurrentGrads<F extends Buf = Buf> {
+  dx: F;
+  dh0: F;
+  dc0: F | null;
+  dW: RecurrentWeights<F>;
+}
+
+/** Incoming gradients: dy [T, B, P], dhN [B, P], dcN [B, H] and per-step dcAll [T, B, H] (null = zero). */
+export interface RecurrentUpstream<F extends Buf = Buf> {
+  dy: F;
+  dhN: F;
+  dcN: F | null;
+  dcAll: F | null;
+}
+
+/** What a forward keeps for its backward; opaque outside the backend that made it. */
+export type RecurrentSaved = { readonly __saved: unique symbol } | object;
+
+export interface Backend {
+  readonly name: 'js' | 'native';
+  /** Instruction set the kernels use ('portable', 'avx2', 'avx512'). */
+  readonly isa: string;
+  readonly threads: number;
+
+  /** C[M, N] = alpha · op(A) · op(B) + beta · C, row-major; op(A) is [M, K], op(B) is [K, N]. */
+  gemm(C: Buf, A: Buf, B: Buf, M: number, N: number, K: number, transA: boolean, transB: boolean, alpha?: number, beta?: number): void;
+
+  /**
+   * One layer and direction over time. Rows are sorted by decreasing length: step t runs on rows
+   * [0, batchSizes[t]) and leaves the others' state alone (PyTorch packed semantics). The reverse
+   * direction walks t = T−1 … 0, so each sequence starts at its own last step from h0.
+   * Returns what backward needs when `train` is true, else null.
+   */
+  recurrentForward(out: RecurrentOutputs, x: Buf, w: RecurrentWeights, h0: Buf, c0: Buf | null,
+    batchSizes: Int32Array, dims: RecurrentDims, train: boolean): RecurrentSaved | null;
+
+  /** Backpropagation through time for the forward that returned `saved`. */
+  recurrentBackward(grads: RecurrentGrads, up: RecurrentUpstream, saved: RecurrentSaved, x: Buf,
+    w: RecurrentWeights, batchSizes: Int32Array, dims: RecurrentDims): void;
+}
