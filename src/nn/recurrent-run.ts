@@ -1,0 +1,223 @@
+// Runs a stack of recurrent layers (L layers × D directions) as ONE node on the autograd tape: the
+// forward walks layer by layer through the backend's sequence kernels; the backward is BPTT through the
+// same kernels, top layer first. Variable lengths follow PyTorch's packed semantics (batch sorted inside).
+import type { CellKind, RecurrentDims, RecurrentSaved, RecurrentWeights } from '../backend/backend.js';
+import { backend } from '../backend/index.js';
+import type { Rng } from '../tensor/rng.js';
+import { type Buf, type DType, Tensor, allocBuf, needsGrad } from '../tensor/tensor.js';
+
+/** One direction of one layer: its parameter tensors (PyTorch layout). */
+export interface DirectionParams {
+  wIh: Tensor;
+  wHh: Tensor;
+  bIh: Tensor | null;
+  bHh: Tensor | null;
+  wHr: Tensor | null;
+}
+
+export interface StackSpec {
+  kind: CellKind;
+  L: number;
+  D: number;
+  I: number;
+  H: number;
+  P: number;
+  /** dirs[l * D + d] */
+  dirs: readonly DirectionParams[];
+  /** Dropout on every layer's output except the last (training only). */
+  dropout: number;
+  rng: Rng;
+}
+
+export interface StackResult {
+  output: Tensor; // [T, B, D·P]
+  hN: Tensor; // [L·D, B, P]
+  cN: Tensor | null; // [L·D, B, H]
+  hAll: Tensor | null; // [L·D, T, B, P]
+  cAll: Tensor | null; // [L·D, T, B, H]
+}
+
+/** Sort order (longest first, stable) and PyTorch's batch_sizes for per-sequence lengths. */
+export function packOrder(lengths: Int32Array | null, T: number, B: number): { perm: Int32Array | null; batchSizes: Int32Array } {
+  const batchSizes = new Int32Array(T).fill(B);
+  if (!lengths) return { perm: null, batchSizes };
+  const perm = Int32Array.from(Array.from({ length: B }, (_, i) => i).sort((a, b) => lengths[b]! - lengths[a]! || a - b));
+  for (let t = 0; t < T; t++) {
+    let n = 0;
+    for (let b = 0; b < B; b++) if (lengths[b]! > t) n++;
+    batchSizes[t] = n;
+  }
+  const sorted = perm.every((p, i) => p === i);
+  return { perm: sorted ? null : perm, batchSizes };
+}
+
+/** dst[r, i] = src[r, perm[i]] (toSorted) or dst[r, perm[i]] = src[r, i] for buffers [R, B, W]. */
+function permuteRows(dst: Buf, src: Buf, R: number, B: number, W: number, perm: Int32Array | null, toSorted: boolean): void {
+  if (!perm) { dst.set(src.subarray(0, R * B * W)); return; }
+  for (let r = 0; r < R; r++) for (let i = 0; i < B; i++) {
+    const [to, from] = toSorted ? [i, perm[i]!] : [perm[i]!, i];
+    dst.set(src.subarray((r * B + from) * W, (r * B + from + 1) * W), (r * B + to) * W);
+  }
+}
+
+/** Copies direction d's [T, B, P] into / out of the [T, B, D·P] layer output. */
+function interleave(dst: Buf, src: Buf, TB: number, P: number, D: number, d: number, into: boolean): void {
+  for (let r = 0; r < TB; r++) {
+    if (into) dst.set(src.subarray(r * P, (r + 1) * P), (r * D + d) * P);
+    else dst.set(src.subarray((r * D + d) * P, (r * D + d + 1) * P), r * P);
+  }
+}
+
+function bufs(dp: DirectionParams): RecurrentWeights {
+  return { wIh: dp.wIh.data, wHh: dp.wHh.data, bIh: dp.bIh?.data ?? null, bHh: dp.bHh?.data ?? null, wHr: dp.wHr?.data ?? null };
+}
+
+/**
+ * Forward of the whole stack over time-major x [T, B, I] with initial states h0 [L·D, B, P], c0 [L·D, B, H]
+ * (LSTM). Everything returned hangs off one tape node whose backward runs BPTT through every layer.
+ */
+export function runStack(spec: StackSpec, x: Tensor, h0: Tensor, c0: Tensor | null, lengths: Int32Array | null,
+  opts: { returnStates: boolean; training: boolean }): StackResult {
+  const { kind, L, D, H, P } = spec;
+  const [T, B] = [x.shape[0]!, x.shape[1]!];
+  const dtype: DType = x.dtype;
+  const be = backend(dtype);
+  const lstm = kind === 'lstm';
+  const { perm, batchSizes } = packOrder(lengths, T, B);
+  const params = spec.dirs.flatMap((dp) => [dp.wIh, dp.wHh, dp.bIh, dp.bHh, dp.wHr].filter((t): t is Tensor => t !== null));
+  const inputs = [x, h0, ...(c0 ? [c0] : []), ...params];
+  const train = needsGrad(...inputs);
+  const dropP = opts.training ? spec.dropout : 0;
+
+  // One joint buffer holds every output, so each returned tensor is a view into it (no copies).
+  const sizes = [T * B * D * P, L * D * B * P, lstm ? L * D * B * H : 0,
+    opts.returnStates ? L * D * T * B * P : 0, opts.returnStates && lstm ? L * D * T * B * H : 0];
+  const offs = sizes.map((_, i) => sizes.slice(0, i).reduce((s, n) => s + n, 0));
+  const joint = new Tensor(allocBuf(dtype, sizes.reduce((s, n) => s + n, 0)), [sizes.reduce((s, n) => s + n, 0)]);
+  const view = (k: number, shape: number[]): Tensor => new Tensor(joint.data.subarray(offs[k]!, offs[k]! + sizes[k]!), shape);
+
+  const h0s = allocBuf(dtype, L * D * B * P);
+  permuteRows(h0s, h0.data, L * D, B, P, perm, true);
+  const c0s = lstm ? allocBuf(dtype, L * D * B * H) : null;
+  if (c0s && c0) permuteRows(c0s, c0.data, L * D, B, H, perm, true);
+  let layerIn = allocBuf(dtype, T * B * spec.I);
+  permuteRows(layerIn, x.data, T, B, spec.I, perm, true);
+
+  interface LayerTape { input: Buf; I: number; mask: Buf | null; saved: (RecurrentSaved | null)[]; dims: RecurrentDims[] }
+  const tape: LayerTape[] = [];
+  const hNs = allocBuf(dtype, L * D * B * P);
+  const cNs = lstm ? allocBuf(dtype, L * D * B * H) : null;
+  const hAllS = opts.returnStates ? allocBuf(dtype, L * D * T * B * P) : null;
+  const cAllS = opts.returnStates && lstm ? allocBuf(dtype, L * D * T * B * H) : null;
+  let layerOut = layerIn;
+  for (let l = 0; l < L; l++) {
+    const I = l === 0 ? spec.I : D * P;
+    let mask: Buf | null = null;
+    if (l > 0 && dropP > 0) {
+      // Dropout between layers, on this layer's input: inverted scaling 1/(1−p).
+      mask = allocBuf(dtype, T * B * I);
+      for (let i = 0; i < mask.length; i++) mask[i] = spec.rng.next() < dropP ? 0 : 1 / (1 - dropP);
+      const dropped = allocBuf(dtype, T * B * I);
+      for (let i = 0; i < mask.length; i++) dropped[i] = layerIn[i]! * mask[i]!;
+      layerIn = dropped;
+    }
+    layerOut = allocBuf(dtype, T * B * D * P);
+    const entry: LayerTape = { input: layerIn, I, mask, saved: [], dims: [] };
+    for (let d = 0; d < D; d++) {
+      const k = l * D + d;
+      const dims: RecurrentDims = { kind, T, B, I, H, P, reverse: d === 1 };
+      const y = D === 1 ? layerOut : allocBuf(dtype, T * B * P);
+      const out = {
+        y,
+        hN: hNs.subarray(k * B * P, (k + 1) * B * P),
+        cN: cNs ? cNs.subarray(k * B * H, (k + 1) * B * H) : null,
+        cAll: cAllS ? cAllS.subarray(k * T * B * H, (k + 1) * T * B * H) : null,
+      };
+      const saved = be.recurrentForward(out, layerIn, bufs(spec.dirs[k]!), h0s.subarray(k * B * P, (k + 1) * B * P),
+        c0s ? c0s.subarray(k * B * H, (k + 1) * B * H) : null, batchSizes, dims, train);
+      if (D > 1) interleave(layerOut, y, T * B, P, D, d, true);
+      if (hAllS) hAllS.set(y, k * T * B * P);
+      entry.saved.push(saved);
+      entry.dims.push(dims);
+    }
+    tape.push(entry);
+    layerIn = layerOut;
+  }
+
+  permuteRows(joint.data.subarray(offs[0]!), layerOut, T, B, D * P, perm, false);
+  permuteRows(joint.data.subarray(offs[1]!), hNs, L * D, B, P, perm, false);
+  if (cNs) permuteRows(joint.data.subarray(offs[2]!), cNs, L * D, B, H, perm, false);
+  if (hAllS) permuteRows(joint.data.subarray(offs[3]!), hAllS, L * D * T, B, P, perm, false);
+  if (cAllS) permuteRows(joint.data.subarray(offs[4]!), cAllS, L * D * T, B, H, perm, false);
+
+  const result: StackResult = {
+    output: view(0, [T, B, D * P]),
+    hN: view(1, [L * D, B, P]),
+    cN: lstm ? view(2, [L * D, B, H]) : null,
+    hAll: opts.returnStates ? view(3, [L * D, T, B, P]) : null,
+    cAll: opts.returnStates && lstm ? view(4, [L * D, T, B, H]) : null,
+  };
+  if (!train) return result;
+
+  joint.requiresGrad = true;
+  joint.parents = inputs;
+  joint.backwardFn = () => {
+    const g = joint.grad!;
+    const gpart = (k: number): Buf => g.subarray(offs[k]!, offs[k]! + sizes[k]!);
+    const dOut = allocBuf(dtype, T * B * D * P);
+    permuteRows(dOut, gpart(0), T, B, D * P, perm, true);
+    const dhN = allocBuf(dtype, L * D * B * P);
+    permuteRows(dhN, gpart(1), L * D, B, P, perm, true);
+    const dcN = lstm ? allocBuf(dtype, L * D * B * H) : null;
+    if (dcN) permuteRows(dcN, gpart(2), L * D, B, H, perm, true);
+    const dhAll = opts.returnStates ? allocBuf(dtype, L * D * T * B * P) : null;
+    if (dhAll) permuteRows(dhAll, gpart(3), L * D * T, B, P, perm, true);
+    const dcAll = opts.returnStates && lstm ? allocBuf(dtype, L * D * T * B * H) : null;
+    if (dcAll) permuteRows(dcAll, gpart(4), L * D * T, B, H, perm, true);
+    const dh0 = allocBuf(dtype, L * D * B * P);
+    const dc0 = lstm ? allocBuf(dtype, L * D * B * H) : null;
+    let dy = dOut; // grad of the current layer's output [T, B, D·P]
+    for (let l = L - 1; l >= 0; l--) {
+      const entry = tape[l]!;
+      const dIn = allocBuf(dtype, T * B * entry.I);
+      const dxd = D > 1 ? allocBuf(dtype, T * B * entry.I) : dIn;
+      for (let d = 0; d < D; d++) {
+        const k = l * D + d;
+        const dyd = D === 1 ? dy : allocBuf(dtype, T * B * P);
+        if (D > 1) interleave(dyd, dy, T * B, P, D, d, false);
+        if (dhAll) { const s = dhAll.subarray(k * T * B * P, (k + 1) * T * B * P); for (let i = 0; i < dyd.length; i++) dyd[i]! += s[i]!; }
+        const dp = spec.dirs[k]!;
+        const gradOf = (t: Tensor | null): Buf | null => (t ? (t.requiresGrad ? t.gradBuf() : allocBuf(dtype, t.size)) : null);
+        be.recurrentBackward({
+          dx: dxd,
+          dh0: dh0.subarray(k * B * P, (k + 1) * B * P),
+          dc0: dc0 ? dc0.subarray(k * B * H, (k + 1) * B * H) : null,
+          dW: { wIh: gradOf(dp.wIh)!, wHh: gradOf(dp.wHh)!, bIh: gradOf(dp.bIh), bHh: gradOf(dp.bHh), wHr: gradOf(dp.wHr) },
+        }, {
+          dy: dyd,
+          dhN: dhN.subarray(k * B * P, (k + 1) * B * P),
+          dcN: dcN ? dcN.subarray(k * B * H, (k + 1) * B * H) : null,
+          dcAll: dcAll ? dcAll.subarray(k * T * B * H, (k + 1) * T * B * H) : null,
+        }, entry.saved[d]!, entry.input, bufs(dp), batchSizes, entry.dims[d]!);
+        if (D > 1) for (let i = 0; i < dIn.length; i++) dIn[i]! += dxd[i]!;
+      }
+      if (entry.mask) for (let i = 0; i < dIn.length; i++) dIn[i]! *= entry.mask[i]!;
+      dy = dIn;
+    }
+    if (x.requiresGrad) { const t = allocBuf(dtype, x.size); permuteRows(t, dy, T, B, spec.I, perm, false); x.accumulateGrad(t); }
+    if (h0.requiresGrad) { const t = allocBuf(dtype, h0.size); permuteRows(t, dh0, L * D, B, P, perm, false); h0.accumulateGrad(t); }
+    if (c0?.requiresGrad && dc0) { const t = allocBuf(dtype, c0.size); permuteRows(t, dc0, L * D, B, H, perm, false); c0.accumulateGrad(t); }
+  };
+  for (const t of Object.values(result)) {
+    if (!(t instanceof Tensor)) continue;
+    const off = t.data.byteOffset / t.data.BYTES_PER_ELEMENT - joint.data.byteOffset / joint.data.BYTES_PER_ELEMENT;
+    t.requiresGrad = true;
+    t.parents = [joint];
+    t.backwardFn = () => {
+      const jg = joint.gradBuf();
+      const tg = t.grad!;
+      for (let i = 0; i < tg.length; i++) jg[off + i]! += tg[i]!;
+    };
+  }
+  return result;
+}
