@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// Entry point of the `recur` binary.
+import { processIo } from './io.js';
+import { main } from './main.js';
+
+process.exitCode = await main(process.argv.slice(2), processIo);

@@ -1,0 +1,49 @@
+// The `recur` command: dispatches to one module per subcommand. Typed errors print `error:` and `hint:`
+// and exit 2; anything else is a bug and is re-thrown with its stack.
+import { RecurError } from '../errors.js';
+import { version } from '../version.js';
+import { info, infoHelp } from './info.js';
+import { type Io, processIo } from './io.js';
+
+type Command = { run: (argv: string[], io: Io) => number | Promise<number>; summary: string; help: string };
+
+const commands: Record<string, Command> = {
+  info: { run: info, summary: 'version, backend, instruction set and threads', help: infoHelp },
+};
+
+export const mainHelp = `recur ${version}: recurrent neural networks (RNN, GRU, LSTM) for Node.js
+
+usage: recur <command> [options]
+
+commands:
+${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`).join('\n')}
+
+Run \`recur <command> --help\` for a command's options.`;
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    io.out(mainHelp);
+    return cmd === undefined ? 2 : 0;
+  }
+  if (cmd === '--version' || cmd === '-v') { io.out(version); return 0; }
+  const c = commands[cmd];
+  try {
+    if (!c) throw new RecurError(`unknown command '${cmd}'`, `commands: ${Object.keys(commands).join(', ')}; see recur --help`);
+    return await c.run(rest, io);
+  } catch (e) {
+    if (e instanceof RecurError) {
+      io.err(`error: ${e.message}`);
+      if (e.hint) io.err(`hint: ${e.hint}`);
+      return 2;
+    }
+    // node:util parseArgs reports unknown or malformed flags with these codes.
+    const code = (e as { code?: string }).code ?? '';
+    if (code.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`error: ${(e as Error).message}`);
+      io.err(`hint: see recur ${cmd} --help`);
+      return 2;
+    }
+    throw e;
+  }
+}
