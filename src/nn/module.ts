@@ -82,12 +82,16 @@ export abstract class Module {
         `state dict does not fit the model: missing [${missing.join(', ')}], unexpected [${extra.join(', ')}]`,
         'the file was saved from a model with another configuration');
     }
+    // Check every shape before copying anything, so a bad file leaves the model untouched.
     for (const [n, t] of mine) {
       const src = state.get(n)!;
       if (src.shape.length !== t.shape.length || src.shape.some((d, i) => d !== t.shape[i])) {
         throw new ShapeError(n, t.shape, src.shape, 'the file was saved from a model with other sizes');
       }
-      for (let i = 0; i < t.size; i++) t.data[i] = src.data[i]!;
+    }
+    for (const [n, t] of mine) {
+      const src = state.get(n)!.data;
+      for (let i = 0; i < t.size; i++) t.data[i] = src[i]!;
     }
   }
 }
