@@ -2,13 +2,19 @@
 // and exit 2; anything else is a bug and is re-thrown with its stack.
 import { RecurError } from '../errors.js';
 import { version } from '../version.js';
+import { evalCommand, evalHelp } from './eval.js';
 import { info, infoHelp } from './info.js';
-import { type Io, processIo } from './io.js';
+import type { Io } from './io.js';
+import { sampleCommand, sampleHelp } from './sample.js';
+import { trainCommand, trainHelp } from './train.js';
 
 type Command = { run: (argv: string[], io: Io) => number | Promise<number>; summary: string; help: string };
 
 const commands: Record<string, Command> = {
-  info: { run: info, summary: 'version, backend, instruction set and threads', help: infoHelp },
+  train: { run: trainCommand, summary: 'train a model (charlm, …) with checkpoints and exact resume', help: trainHelp },
+  eval: { run: evalCommand, summary: 'bits per character of a language model on any text', help: evalHelp },
+  sample: { run: sampleCommand, summary: 'generate text from a language model', help: sampleHelp },
+  info: { run: info, summary: 'version, backend and threads; or what a model file holds', help: infoHelp },
 };
 
 export const mainHelp = `recur ${version}: recurrent neural networks (RNN, GRU, LSTM) for Node.js
