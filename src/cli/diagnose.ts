@@ -5,7 +5,7 @@ import type { CellKind } from '../backend/backend.js';
 import { cellOfLayer } from '../diagnose/cell-params.js';
 import { type InputSequence, randomSequence, readSequenceFile } from '../diagnose/input-sequence.js';
 import { cellsOfModelFile } from '../diagnose/model-source.js';
-import { type DiagnosisModel, type GradientReport, gradientReport, writeGradientReport } from '../diagnose/report.js';
+import { type DiagnosisModel, ensureFolder, type GradientReport, gradientReport, writeGradientReport } from '../diagnose/report.js';
 import { ConfigError, DataError } from '../errors.js';
 import { GRU, LSTM, RNN, type RecurrentLayer } from '../nn/recurrent.js';
 import { Rng } from '../tensor/rng.js';
@@ -161,8 +161,9 @@ export async function diagnose(argv: string[], io: Io): Promise<number> {
     if (!x) inputs.set(I, (x = randomSequence(T, I, new Rng(seed + 1)).x));
     return x;
   };
-  // check every model's input before the (long) computation starts
+  // check every model's input and the output folder before the (long) computation starts
   for (const m of models) inputFor(m);
+  if (values.out !== undefined) ensureFolder(values.out);
   const report = gradientReport(models, scales, T, inputFor, { input: inputArg, seed });
   const written = values.out !== undefined ? writeGradientReport(values.out, report) : null;
   if (values.json) {
@@ -172,7 +173,7 @@ export async function diagnose(argv: string[], io: Io): Promise<number> {
   io.out(`gradient flow over T = ${T} steps (${file ? `input ${inputArg}` : `random N(0, 1) input, seed ${seed}`}): norms of ∂h_T/∂h_k at lag T − k`);
   for (const line of table(report)) io.out(line);
   for (const m of models) if (m.note) io.out(`note: ${m.name} is diagnosed through its ${m.note}`);
-  if (kinds.includes('lstm') || models.some((m) => m.params.kind === 'lstm')) io.out('note: for the LSTM these are the h_T-from-h_k block (c_k fixed); the JSON also has the full (h, c) state norms');
+  if (models.some((m) => m.params.kind === 'lstm')) io.out('note: for the LSTM these are the h_T-from-h_k block (c_k fixed); the JSON also has the full (h, c) state norms');
   if (written) io.out(`wrote ${written.json} and ${written.svg}`);
   return 0;
 }

@@ -2,6 +2,7 @@
 // and exit 2; anything else is a bug and is re-thrown with its stack.
 import { RecurError } from '../errors.js';
 import { version } from '../version.js';
+import { diagnose, diagnoseHelp } from './diagnose.js';
 import { evalCommand, evalHelp } from './eval.js';
 import { info, infoHelp } from './info.js';
 import type { Io } from './io.js';
@@ -14,6 +15,7 @@ const commands: Record<string, Command> = {
   train: { run: trainCommand, summary: 'train a model (charlm, …) with checkpoints and exact resume', help: trainHelp },
   eval: { run: evalCommand, summary: 'bits per character of a language model on any text', help: evalHelp },
   sample: { run: sampleCommand, summary: 'generate text from a language model', help: sampleHelp },
+  diagnose: { run: diagnose, summary: 'exact gradient flow ‖∂h_T/∂h_k‖ of RNN/GRU/LSTM cells (vanishing/exploding)', help: diagnoseHelp },
   info: { run: info, summary: 'version, backend and threads; or what a model file holds', help: infoHelp },
 };
 
