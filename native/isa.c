@@ -1,0 +1,46 @@
+// Run-time choice of the kernel table (AVX-512, AVX2+FMA or portable) and of the OpenMP thread count.
+// The best ISA the CPU supports is the default; recur_set_isa may force a lower one (RECUR_ISA, tests).
+#include <string.h>
+#include <omp.h>
+#include "recur.h"
+
+static const isa_ops *active;
+static int nthreads;
+
+const char *recur_best_isa(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
+    return "avx512";
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "avx2";
+#endif
+  return "portable";
+}
+
+static int rank(const char *name) {
+  return strcmp(name, "avx512") == 0 ? 2 : strcmp(name, "avx2") == 0 ? 1 : strcmp(name, "portable") == 0 ? 0 : -1;
+}
+
+int recur_set_isa(const char *name) {
+  int r = rank(name);
+  if (r < 0 || r > rank(recur_best_isa())) return -1;
+#if defined(__x86_64__) || defined(__i386__)
+  active = r == 2 ? &recur_ops_avx512 : r == 1 ? &recur_ops_avx2 : &recur_ops_portable;
+#else
+  active = &recur_ops_portable;
+#endif
+  return 0;
+}
+
+const isa_ops *recur_isa(void) {
+  if (!active) recur_set_isa(recur_best_isa());
+  return active;
+}
+
+int recur_threads(void) {
+  if (nthreads <= 0) nthreads = omp_get_num_procs();
+  return nthreads;
+}
+
+void recur_set_threads(int n) { nthreads = n > 0 ? n : omp_get_num_procs(); }
