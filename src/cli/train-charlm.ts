@@ -69,8 +69,8 @@ export function setupCharlm(v: Values, rng: Rng): TaskSetup {
   const be = backend();
   return {
     task,
-    optimizer: new Adam(model.namedParameters(), { lr: 2e-3 }),
-    defaults: { lr: 2e-3, schedule: 'cosine', clip: 1, evalEvery: 500, logEvery: 25, checkpointEvery: 500 },
+    optimizer: new Adam(model.namedParameters(), { lr: 4e-3 }),
+    defaults: { lr: 4e-3, schedule: 'cosine', clip: 1, evalEvery: 500, logEvery: 25, checkpointEvery: 500 },
     summary: { dataset, cell: model.options.cell, hidden: model.options.hidden, layers: model.options.layers, params: model.parameterCount(),
       vocab: vocab.size, train_chars: Array.from(corpus.train).length, val_chars: Array.from(corpus.val).length, backend: `${be.name} (${be.isa}, ${be.threads} threads)` },
   };
