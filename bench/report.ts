@@ -1,16 +1,10 @@
 // Output of `npm run bench`: the rows (recur's, with the peer's best and the ratio; each peer run's), the
 // table, and the JSON lines {"workload","metric","value","median_ms","threads","backend", …} of README's Speed.
+import type { Measurement } from './measure.js';
 import type { Metric, WorkloadName } from './workloads.js';
 
 /** recur's median at one thread count, compared with the peer's best where a peer ran. */
-export interface RecurRow {
-  workload: WorkloadName;
-  metric: Metric;
-  value: number;
-  median_ms: number;
-  threads: number;
-  backend: string;
-  isa: string;
+export interface RecurRow extends Omit<Measurement, 'check'> {
   /** How many runs (rounds) the medians are over. */
   runs: number;
   peer?: { backend: string; value: number; threads: number };
