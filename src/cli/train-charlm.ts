@@ -5,6 +5,7 @@ import { backend } from '../backend/index.js';
 import { Adam } from '../optim/adam.js';
 import { type Corpus, mobyDick, textCorpus } from '../tasks/charlm/corpus.js';
 import { CELL_TYPES, CharLM } from '../tasks/charlm/model.js';
+import { ngramBpc } from '../tasks/charlm/score.js';
 import { CharLMTask } from '../tasks/charlm/task.js';
 import { Vocab } from '../tasks/charlm/vocab.js';
 import type { Rng } from '../tensor/rng.js';
@@ -72,7 +73,8 @@ export function setupCharlm(v: Values, rng: Rng): TaskSetup {
     optimizer: new Adam(model.namedParameters(), { lr: 4e-3 }),
     defaults: { lr: 4e-3, schedule: 'cosine', clip: 1, evalEvery: 500, logEvery: 25, checkpointEvery: 500 },
     summary: { dataset, cell: model.options.cell, hidden: model.options.hidden, layers: model.options.layers, params: model.parameterCount(),
-      vocab: vocab.size, train_chars: Array.from(corpus.train).length, val_chars: Array.from(corpus.val).length, backend: `${be.name} (${be.isa}, ${be.threads} threads)` },
+      vocab: vocab.size, unigram_bpc: +ngramBpc(1, corpus.train, corpus.val).bpc.toFixed(4),
+      bigram_bpc: +ngramBpc(2, corpus.train, corpus.val).bpc.toFixed(4), train_chars: Array.from(corpus.train).length, val_chars: Array.from(corpus.val).length, backend: `${be.name} (${be.isa}, ${be.threads} threads)` },
   };
 }
 
