@@ -96,12 +96,16 @@ export function runStack(spec: StackSpec, x: Tensor, h0: Tensor, c0: Tensor | nu
   const joint = new Tensor(allocBuf(dtype, sizes.reduce((s, n) => s + n, 0)), [sizes.reduce((s, n) => s + n, 0)]);
   const view = (k: number, shape: number[]): Tensor => new Tensor(joint.data.subarray(offs[k]!, offs[k]! + sizes[k]!), shape);
 
-  const h0s = allocBuf(dtype, L * D * B * P);
-  permuteRows(h0s, h0.data, L * D, B, P, perm, true);
-  const c0s = lstm ? allocBuf(dtype, L * D * B * H) : null;
-  if (c0s && c0) permuteRows(c0s, c0.data, L * D, B, H, perm, true);
-  let layerIn = allocBuf(dtype, T * B * spec.I);
-  permuteRows(layerIn, x.data, T, B, spec.I, perm, true);
+  // Inputs in sorted batch order; the kernels only read them, so unpermuted inputs are used as they are.
+  const sortedIn = (src: Buf, R: number, W: number): Buf => {
+    if (!perm) return src;
+    const dst = allocBuf(dtype, R * B * W);
+    permuteRows(dst, src, R, B, W, perm, true);
+    return dst;
+  };
+  const h0s = sortedIn(h0.data, L * D, P);
+  const c0s = lstm ? (c0 ? sortedIn(c0.data, L * D, H) : allocBuf(dtype, L * D * B * H)) : null;
+  let layerIn = sortedIn(x.data, T, spec.I);
 
   interface LayerTape { input: Buf; I: number; mask: Buf | null; saved: (RecurrentSaved | null)[]; dims: RecurrentDims[] }
   const tape: LayerTape[] = [];
