@@ -45,7 +45,7 @@ export interface TrainerOptions {
 export interface TrainResult {
   steps: number;
   elapsedSec: number;
-  /** Units (tokens, sequences …) seen in this process and over the whole run. */
+  /** Units (tokens, sequences …) seen by this process (a resumed run counts from the resume). */
   seen: number;
   /** Metrics of the saved model (the best evaluation) and of the last evaluation. */
   best: Record<string, number> | null;
