@@ -155,7 +155,7 @@ static napi_value js_rec_forward(napi_env env, napi_callback_info info) {
 }
 
 /* recurrentBackward(…14 common…, act, hprev, c, cprev, hraw, aux, dy, dhN, dcN, dcAll,
- *                   dx, dh0, dc0, dwIh, dwHh, dbIh, dbHh, dwHr) */
+ *                   dx, dh0, dc0, dwIh, dwHh, dbIh, dbHh, dwHr, dhAll) */
 static napi_value js_rec_backward(napi_env env, napi_callback_info info) {
   napi_value argv[MAXARGS];
   args a = get_args(env, info, argv);
@@ -182,6 +182,7 @@ static napi_value js_rec_backward(napi_env env, napi_callback_info info) {
   io.dbih = r.bih ? F32N(29, "dbIh", GH) : NULL;
   io.dbhh = r.bhh ? F32N(30, "dbHh", GH) : NULL;
   io.dwhr = r.whr ? F32N(31, "dwHr", (size_t)r.P * r.H) : NULL;
+  io.dhall = F32N(32, "dhAll", TB * r.P);
   if (a.failed) return NULL;
   rec_backward(&r, &io, &s);
   return undef(env);

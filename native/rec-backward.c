@@ -22,6 +22,7 @@ void rec_backward(const rec_args *a, const rec_bwd_io *io, const rec_saved *s) {
   if (dgh != dgin) rec_zero_pad(a, dgh, WG);
   rec_zero_pad(a, dghn, H);
   rec_zero_pad(a, dht, P);
+  rec_zero_pad(a, io->dhall, P);
   memcpy(dh, io->dhN, (size_t)B * P * 4);
   if (lstm) {
     if (io->dcN) memcpy(dc, io->dcN, (size_t)B * H * 4);
@@ -52,6 +53,8 @@ void rec_backward(const rec_args *a, const rec_bwd_io *io, const rec_saved *s) {
       float *dgt = dgin + o1 * GH, *dght = dgh + o1 * WG;
       for (int r = 0; r < n; r++)
         for (int p = p0; p < p1; p++) dh[(long)r * P + p] += dyt[(long)r * P + p];
+      if (io->dhall)
+        for (int r = 0; r < n; r++) memcpy(io->dhall + (o1 + r) * P + p0, dh + (long)r * P + p0, (size_t)(p1 - p0) * 4);
       const float *dhr = dh; /* gradient of o∘tanh(c_t) (LSTM) or of h_t */
       if (dht) {
         for (int r = 0; r < n; r++) memcpy(dht + (o1 + r) * P + p0, dh + (long)r * P + p0, (size_t)(p1 - p0) * 4);

@@ -137,6 +137,7 @@ typedef struct {
 
 typedef struct {
   float *dx, *dh0, *dc0;           /* assigned: [T, B, I], [B, P], [B, H] (LSTM) */
+  float *dhall;                    /* optional, assigned: [T, B, P] total ∂L/∂h_t (zero past each length) */
   float *dwih, *dwhh, *dbih, *dbhh, *dwhr; /* accumulated; NULL where the weight is absent */
   const float *dy, *dhN, *dcN, *dcAll; /* [T, B, P], [B, P], [B, H] or NULL, [T, B, H] or NULL */
 } rec_bwd_io;

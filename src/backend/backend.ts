@@ -49,6 +49,8 @@ export interface RecurrentGrads<F extends Buf = Buf> {
   dh0: F;
   dc0: F | null;
   dW: RecurrentWeights<F>;
+  /** Optional [T, B, P], assigned: every step's total ∂L/∂h_t (through the recurrence), zero past each length. */
+  dhAll?: F | null;
 }
 
 /** Incoming gradients: dy [T, B, P], dhN [B, P], dcN [B, H] and per-step dcAll [T, B, H] (null = zero). */
@@ -59,8 +61,11 @@ export interface RecurrentUpstream<F extends Buf = Buf> {
   dcAll: F | null;
 }
 
-/** What a forward keeps for its backward; opaque outside the backend that made it. */
-export type RecurrentSaved = { readonly __saved: unique symbol } | object;
+/** What a forward keeps for its backward; opaque outside the backend that made it, except `act`:
+ * the activated gates [T, B, G·H] (σ/tanh outputs in PyTorch's gate order), read by diagnostics. */
+export interface RecurrentSaved {
+  readonly act: Buf;
+}
 
 export interface Backend {
   readonly name: 'js' | 'native';

@@ -72,6 +72,7 @@ export function setupCharlm(v: Values, rng: Rng): TaskSetup {
     task,
     optimizer: new Adam(model.namedParameters(), { lr: 4e-3 }),
     defaults: { lr: 4e-3, schedule: 'cosine', clip: 1, evalEvery: 500, logEvery: 25, checkpointEvery: 500 },
+    probeLayer: model.rnn,
     summary: { dataset, cell: model.options.cell, hidden: model.options.hidden, layers: model.options.layers, params: model.parameterCount(),
       vocab: vocab.size, unigram_bpc: +ngramBpc(1, corpus.train, corpus.val).bpc.toFixed(4),
       bigram_bpc: +ngramBpc(2, corpus.train, corpus.val).bpc.toFixed(4), train_chars: Array.from(corpus.train).length, val_chars: Array.from(corpus.val).length, backend: `${be.name} (${be.isa}, ${be.threads} threads)` },

@@ -12,6 +12,8 @@ import type { TrainTask } from '../train/task.js';
 import { train, type TrainResult } from '../train/trainer.js';
 import { choice, int, num } from './args.js';
 import type { Io } from './io.js';
+import type { RecurrentLayer } from '../nn/recurrent.js';
+import { recurrentProbe } from '../diagnose/train-probe.js';
 
 /** Flags every training task accepts (node:util parseArgs form). */
 export const commonTrainOptions = {
@@ -30,6 +32,7 @@ export const commonTrainOptions = {
   resume: { type: 'string' },
   json: { type: 'boolean', default: false },
   quiet: { type: 'boolean', default: false },
+  'grad-lags': { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -47,6 +50,7 @@ output:
   --out DIR            run folder: model.safetensors, checkpoint.safetensors, metrics.jsonl
   --resume DIR         continue the run saved in DIR (to its --steps/--minutes, or new ones given here)
   --eval-every N       evaluate every N steps   --log-every N    log every N steps
+  --grad-lags K,...    log ‖∂L/∂h‖ at these lags before the last step, and gate saturation (none: off)
   --checkpoint-every N write checkpoint.safetensors every N steps (also at the end and on Ctrl-C)
   --json               print one JSON object with the results on stdout
   --quiet              no progress output`;
@@ -59,6 +63,10 @@ export interface TaskSetup {
   defaults: { lr: number; schedule: ScheduleName; clip: number; evalEvery: number; logEvery: number; checkpointEvery: number };
   /** Fields for the closing summary beside the metrics. */
   summary: Record<string, unknown>;
+  /** The recurrent layer whose gradient flow and gate saturation go into metrics.jsonl (see --grad-lags). */
+  probeLayer?: RecurrentLayer;
+  /** Lags logged when --grad-lags is not given (none: no probe unless asked). */
+  gradLags?: readonly number[];
 }
 
 type Values = Record<string, string | boolean | undefined>;
@@ -114,7 +122,7 @@ export async function runTraining(name: string, given: Values, io: Io, setup: (v
     task: s.task, optimizer: s.optimizer, schedule, rng, clip: clip > 0 ? clip : null, steps, minutes,
     evalEvery: every('eval-every', s.defaults.evalEvery), logEvery: Math.max(1, every('log-every', s.defaults.logEvery)),
     checkpointEvery: every('checkpoint-every', s.defaults.checkpointEvery), patience: int('patience', (values['patience'] as string | undefined) ?? '0', 0),
-    outDir, run, reporter: makeReporter(io, quiet),
+    outDir, run, reporter: makeReporter(io, quiet), ...probeOf(values, s),
   }, resume);
   const metrics = Object.fromEntries(Object.entries(result.best ?? {}).map(([k, v]) => [`val_${k}`, +v.toFixed(6)]));
   const summary = {
@@ -129,6 +137,17 @@ export async function runTraining(name: string, given: Values, io: Io, setup: (v
       : `done: ${result.steps} steps in ${summary.elapsed_s} s; ${val}${outDir ? `; model in ${join(outDir, 'model.safetensors')}` : ''}`);
   }
   return result.interrupted ? 130 : 0;
+}
+
+// The trainer's probe: --grad-lags (or the task's default lags) on the task's recurrent layer.
+function probeOf(values: Values, s: TaskSetup): { probe?: (step: number) => Record<string, number> } {
+  const given = values['grad-lags'];
+  const lags = typeof given === 'string'
+    ? (given === 'none' ? [] : given.split(',').map((k) => int('grad-lags', k.trim(), 0)))
+    : s.gradLags ?? [];
+  if (lags.length === 0) return {};
+  if (!s.probeLayer) throw new ConfigError('--grad-lags: this task has no recurrent layer to probe', 'drop --grad-lags');
+  return { probe: recurrentProbe(s.probeLayer, lags) };
 }
 
 /** A fresh run folder name: runs/<task>-YYYYMMDD-HHMMSS. */

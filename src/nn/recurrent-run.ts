@@ -29,6 +29,23 @@ export interface StackSpec {
   rng: Rng;
 }
 
+/**
+ * What a traced stack records of its last training run, for layer 0's forward direction, rows in the
+ * stack's sorted order (longest first; `lengthOf(i)` counts the steps of sorted row i).
+ */
+export interface StackTrace {
+  kind: CellKind;
+  T: number;
+  B: number;
+  H: number;
+  P: number;
+  batchSizes: Int32Array;
+  /** [T, B, G·H] activated gates (PyTorch order), from the forward. */
+  act: Buf | null;
+  /** [T, B, P] total ∂L/∂h_t (through the recurrence and from above), after the backward; else null. */
+  dhAll: Buf | null;
+}
+
 export interface StackResult {
   output: Tensor; // [T, B, D·P]
   hN: Tensor; // [L·D, B, P]
@@ -77,7 +94,7 @@ function bufs(dp: DirectionParams): RecurrentWeights {
  * (LSTM). Everything returned hangs off one tape node whose backward runs BPTT through every layer.
  */
 export function runStack(spec: StackSpec, x: Tensor, h0: Tensor, c0: Tensor | null, lengths: Int32Array | null,
-  opts: { returnStates: boolean; training: boolean }): StackResult {
+  opts: { returnStates: boolean; training: boolean; trace?: StackTrace | null }): StackResult {
   const { kind, L, D, H, P } = spec;
   const [T, B] = [x.shape[0]!, x.shape[1]!];
   const dtype: DType = x.dtype;
@@ -141,6 +158,7 @@ export function runStack(spec: StackSpec, x: Tensor, h0: Tensor, c0: Tensor | nu
         c0s ? c0s.subarray(k * B * H, (k + 1) * B * H) : null, batchSizes, dims, train);
       if (D > 1) interleave(layerOut, y, T * B, P, D, d, true);
       if (hAllS) hAllS.set(y, k * T * B * P);
+      if (k === 0 && opts.trace) Object.assign(opts.trace, { kind, T, B, H, P, batchSizes, act: saved?.act ?? null, dhAll: null });
       entry.saved.push(saved);
       entry.dims.push(dims);
     }
@@ -191,12 +209,15 @@ export function runStack(spec: StackSpec, x: Tensor, h0: Tensor, c0: Tensor | nu
         if (D > 1) interleave(dyd, dy, T * B, P, D, d, false);
         if (dhAll) { const s = dhAll.subarray(k * T * B * P, (k + 1) * T * B * P); for (let i = 0; i < dyd.length; i++) dyd[i]! += s[i]!; }
         const dp = spec.dirs[k]!;
+        const dhAllK = k === 0 && opts.trace ? allocBuf(dtype, T * B * P) : null;
+        if (dhAllK) opts.trace!.dhAll = dhAllK;
         const gradOf = (t: Tensor | null): Buf | null => (t ? (t.requiresGrad ? t.gradBuf() : allocBuf(dtype, t.size)) : null);
         be.recurrentBackward({
           dx: dxd,
           dh0: dh0.subarray(k * B * P, (k + 1) * B * P),
           dc0: dc0 ? dc0.subarray(k * B * H, (k + 1) * B * H) : null,
           dW: { wIh: gradOf(dp.wIh)!, wHh: gradOf(dp.wHh)!, bIh: gradOf(dp.bIh), bHh: gradOf(dp.bHh), wHr: gradOf(dp.wHr) },
+          dhAll: dhAllK,
         }, {
           dy: dyd,
           dhN: dhN.subarray(k * B * P, (k + 1) * B * P),

@@ -9,7 +9,7 @@ import type { Rng } from '../tensor/rng.js';
 import { expectInt, expectKnownKeys, expectLengths, expectNumber, expectShape } from '../tensor/shape.js';
 import { type DType, Tensor } from '../tensor/tensor.js';
 import { Module, type ModuleInit, initOf } from './module.js';
-import { type DirectionParams, runStack } from './recurrent-run.js';
+import { type DirectionParams, type StackTrace, runStack } from './recurrent-run.js';
 
 /** Options shared by RNN, GRU and LSTM (PyTorch's names in camelCase). */
 export interface RecurrentOptions {
@@ -85,6 +85,11 @@ export abstract class RecurrentLayer extends Module {
   readonly dtype: DType;
   protected readonly rng: Rng;
   private readonly dirs: DirectionParams[] = [];
+  /**
+   * Diagnostics: when set, every training forward/backward records its first layer's forward direction
+   * here (activated gates, and after backward every step's ∂L/∂h_t). Used by `recurrentProbe`.
+   */
+  trace: StackTrace | null = null;
 
   protected constructor(readonly kind: CellKind, what: string, options: RecurrentOptions, extraKeys: readonly string[], init: ModuleInit | undefined, projSize = 0) {
     super();
@@ -156,7 +161,7 @@ export abstract class RecurrentLayer extends Module {
     const lens = lengths === undefined ? null : expectLengths(lengths, B, T);
     const r = runStack({ kind: this.kind, L: this.numLayers, D: this.directions, I, H: this.hiddenSize, P: this.outputSize,
       dirs: this.dirs, dropout: this.dropout, rng: this.rng }, xt, h0, c0, lens,
-    { returnStates: options.returnStates ?? false, training: this.training });
+    { returnStates: options.returnStates ?? false, training: this.training, trace: this.trace });
     const out: RecurrentOutput = { output: this.batchFirst ? swap01(r.output) : r.output, h: r.hN };
     if (r.cN) out.c = r.cN;
     if (r.hAll) out.states = r.cAll ? { h: r.hAll, c: r.cAll } : { h: r.hAll };

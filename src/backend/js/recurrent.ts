@@ -124,6 +124,7 @@ export function recurrentBackward(grads: RecurrentGrads, up: RecurrentUpstream, 
   const dc = s.c ? (up.dcN ? up.dcN.slice() : alloc(x, B * H)) : null; // [B, H]
   const dRaw = alloc(x, B * H);
   const dPrev = alloc(x, B * P);
+  grads.dhAll?.fill(0);
   const order = stepOrder(T, dims.reverse).reverse();
   for (const t of order) {
     const n = batchSizes[t]!;
@@ -131,6 +132,7 @@ export function recurrentBackward(grads: RecurrentGrads, up: RecurrentUpstream, 
     const dhn = dh.subarray(0, n * P);
     const dyt = rows(up.dy, t, B, P, n);
     for (let i = 0; i < n * P; i++) dhn[i]! += dyt[i]!;
+    grads.dhAll?.set(dhn, t * B * P);
     const act = rows(s.act, t, B, GH, n);
     const hp = rows(s.hPrev, t, B, P, n);
     const dgin = rows(dGIn, t, B, GH, n);

@@ -15,7 +15,7 @@ export interface NativeAddon {
     batchSizes: Int32Array, x: F32, wIh: F32, wHh: F32, bIh: F32N, bHh: F32N, wHr: F32N,
     act: F32, hPrev: F32, c: F32N, cPrev: F32N, hRaw: F32N, aux: F32N,
     dy: F32, dhN: F32, dcN: F32N, dcAll: F32N,
-    dx: F32, dh0: F32, dc0: F32N, dwIh: F32, dwHh: F32, dbIh: F32N, dbHh: F32N, dwHr: F32N): void;
+    dx: F32, dh0: F32, dc0: F32N, dwIh: F32, dwHh: F32, dbIh: F32N, dbHh: F32N, dwHr: F32N, dhAll: F32N): void;
   /** out[i] = f(x[i]) with the active ISA's vector code: f = 0 exp, 1 tanh, 2 sigmoid. */
   math(out: F32, x: F32, f: number): void;
   info(): { isa: string; best: string; threads: number };

@@ -11,7 +11,7 @@ import { ISAS, type Isa, type NativeAddon, type NativeBackend } from './addon.js
 const KIND: Record<CellKind, number> = { rnn_tanh: 0, rnn_relu: 1, lstm: 2, gru: 3, gru_reset_before: 4 };
 
 /** What recurrentForward keeps for recurrentBackward: [T, B, ·] buffers, see native/recur.h (rec_saved). */
-class NativeSaved {
+class NativeSaved implements RecurrentSaved {
   constructor(
     readonly act: Float32Array, // [T, B, GH] activated gates
     readonly hPrev: Float32Array, // [T, B, P] state each step started from
@@ -92,7 +92,7 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
       up.dy as Float32Array, up.dhN as Float32Array, lstm ? f(up.dcN) : null, lstm ? f(up.dcAll) : null,
       grads.dx as Float32Array, grads.dh0 as Float32Array, lstm ? f(grads.dc0) : null,
       dW.wIh as Float32Array, dW.wHh as Float32Array, w.bIh ? f(dW.bIh) : null, w.bHh ? f(dW.bHh) : null,
-      w.wHr ? f(dW.wHr) : null);
+      w.wHr ? f(dW.wHr) : null, f(grads.dhAll ?? null));
   }
 
   return {
