@@ -9,6 +9,7 @@
         "native/gemm.c",
         "native/rec-forward.c",
         "native/rec-backward.c",
+        "native/ops.c",
         "native/kernels-portable.c",
         "native/kernels-avx2.c",
         "native/kernels-avx512.c"

@@ -60,7 +60,7 @@ static void *typed(args *a, size_t i, const char *what, napi_typedarray_type wan
   void *data = NULL;
   if (ok) napi_get_typedarray_info(a->env, a->argv[i], &type, &len, &data, NULL, NULL);
   if (!ok || type != want) {
-    fail(a, what, want == napi_float32_array ? "expected a Float32Array" : "expected an Int32Array");
+    fail(a, what, want == napi_float32_array ? "expected a Float32Array" : want == napi_float64_array ? "expected a Float64Array" : "expected an Int32Array");
     return NULL;
   }
   if (len < need) {
@@ -188,6 +188,67 @@ static napi_value js_rec_backward(napi_env env, napi_callback_info info) {
   return undef(env);
 }
 
+static double *f64(args *a, size_t i, const char *what, size_t need) {
+  return (double *)typed(a, i, what, napi_float64_array, need, 0);
+}
+static int32_t *i32(args *a, size_t i, const char *what, size_t need) {
+  return (int32_t *)typed(a, i, what, napi_int32_array, need, 0);
+}
+
+/* softmaxXent(p, loss, x, y, N, C, eps): p [N, C] softmax, loss [N] (Float64Array), y [N] (−1: ignored) */
+static napi_value js_xent(napi_env env, napi_callback_info info) {
+  napi_value argv[MAXARGS];
+  args a = get_args(env, info, argv);
+  const int N = integer(&a, 4, "N", 0), C = integer(&a, 5, "C", 1);
+  const double eps = num(&a, 6, "eps");
+  float *p = F32(0, "p", (size_t)N * C);
+  double *loss = f64(&a, 1, "loss", (size_t)N);
+  const float *x = F32(2, "x", (size_t)N * C);
+  const int32_t *y = i32(&a, 3, "y", (size_t)N);
+  if (a.failed) return NULL;
+  for (int n = 0; n < N; n++)
+    if (y[n] >= C) { fail(&a, "y", "expected class indices below C"); return NULL; }
+  recur_softmax_xent(x, y, N, C, eps, p, loss);
+  return undef(env);
+}
+
+/* softmaxXentBackward(dx, p, y, N, C, eps, scale, rowScale | null) */
+static napi_value js_xent_backward(napi_env env, napi_callback_info info) {
+  napi_value argv[MAXARGS];
+  args a = get_args(env, info, argv);
+  const int N = integer(&a, 3, "N", 0), C = integer(&a, 4, "C", 1);
+  const double eps = num(&a, 5, "eps"), scale = num(&a, 6, "scale");
+  float *dx = F32(0, "dx", (size_t)N * C);
+  const float *p = F32(1, "p", (size_t)N * C);
+  const int32_t *y = i32(&a, 2, "y", (size_t)N);
+  const float *rs = F32N(7, "rowScale", (size_t)N);
+  if (a.failed) return NULL;
+  for (int n = 0; n < N; n++)
+    if (y[n] >= C) { fail(&a, "y", "expected class indices below C"); return NULL; }
+  recur_softmax_xent_backward(dx, p, y, N, C, eps, scale, rs);
+  return undef(env);
+}
+
+/* adam(w, g, m, v, vmax | null, hyper [8] Float64Array) */
+static napi_value js_adam(napi_env env, napi_callback_info info) {
+  napi_value argv[MAXARGS];
+  args a = get_args(env, info, argv);
+  size_t n = 0;
+  if (!is_null(&a, 0)) {
+    bool ok = false;
+    napi_is_typedarray(env, argv[0], &ok);
+    napi_typedarray_type t;
+    if (ok) napi_get_typedarray_info(env, argv[0], &t, &n, NULL, NULL, NULL);
+  }
+  float *w = F32(0, "w", n);
+  const float *g = F32(1, "g", n);
+  float *m = F32(2, "m", n), *v = F32(3, "v", n), *vmax = F32N(4, "vmax", n);
+  const double *h = f64(&a, 5, "hyper", 8);
+  if (a.failed) return NULL;
+  recur_adam(w, g, m, v, vmax, (long)n, h);
+  return undef(env);
+}
+
 /* math(out, x, f): f = 0 exp, 1 tanh, 2 sigmoid with the active ISA's vector code (accuracy tests). */
 static napi_value js_math(napi_env env, napi_callback_info info) {
   napi_value argv[MAXARGS];
@@ -252,6 +313,9 @@ static napi_value init(napi_env env, napi_value exports) {
     {"gemm", NULL, js_gemm, NULL, NULL, NULL, napi_default, NULL},
     {"recurrentForward", NULL, js_rec_forward, NULL, NULL, NULL, napi_default, NULL},
     {"recurrentBackward", NULL, js_rec_backward, NULL, NULL, NULL, napi_default, NULL},
+    {"softmaxXent", NULL, js_xent, NULL, NULL, NULL, napi_default, NULL},
+    {"softmaxXentBackward", NULL, js_xent_backward, NULL, NULL, NULL, napi_default, NULL},
+    {"adam", NULL, js_adam, NULL, NULL, NULL, napi_default, NULL},
     {"math", NULL, js_math, NULL, NULL, NULL, napi_default, NULL},
     {"info", NULL, js_info, NULL, NULL, NULL, napi_default, NULL},
     {"setIsa", NULL, js_set_isa, NULL, NULL, NULL, napi_default, NULL},

@@ -70,6 +70,14 @@ extern const isa_ops recur_ops_avx512;
 
 #endif
 
+/* ops.c: softmax cross-entropy (p = softmax rows, loss per row; y < 0 ignored) and its backward
+ * dx[n] += scale·row_scale[n]·(p[n] − q[n]), q = (1 − ε)·onehot + ε/C; Adam with h = {β1, β2, lr/(1 − β1ᵗ),
+ * √(1 − β2ᵗ), ε, λ (L2), 1 − lr·λ (decoupled), ±1}, vmax NULL without amsgrad. */
+void recur_softmax_xent(const float *x, const int32_t *y, int N, int C, double eps, float *p, double *loss);
+void recur_softmax_xent_backward(float *dx, const float *p, const int32_t *y, int N, int C, double eps, double scale,
+                                 const float *row_scale);
+void recur_adam(float *w, const float *g, float *m, float *v, float *vmax, long n, const double *h);
+
 /* isa.c: the active instruction set and thread count. */
 const isa_ops *recur_isa(void);
 int recur_set_isa(const char *name); /* 0 ok, -1 unknown or unsupported */

@@ -88,4 +88,19 @@ export interface Backend {
   /** Backpropagation through time for the forward that returned `saved`. */
   recurrentBackward(grads: RecurrentGrads, up: RecurrentUpstream, saved: RecurrentSaved, x: Buf,
     w: RecurrentWeights, batchSizes: Int32Array, dims: RecurrentDims): void;
+
+  // Optional fused float32 ops (native); callers run their own loops when a backend lacks them.
+  /**
+   * Softmax cross-entropy rows: p [N, C] ← softmax(x), loss [N] ← −(1 − ε)·log p[n, yₙ] − (ε/C)·Σ_c log p[n, c]
+   * (0 where yₙ < 0, an ignored row).
+   */
+  softmaxXent?(p: Float32Array, loss: Float64Array, x: Float32Array, y: Int32Array, N: number, C: number, eps: number): void;
+  /** dx[n, c] += scale · rowScale[n] · (p[n, c] − q[n, c]) with q = (1 − ε)·onehot(yₙ) + ε/C; rows with yₙ < 0 skipped. */
+  softmaxXentBackward?(dx: Float32Array, p: Float32Array, y: Int32Array, N: number, C: number, eps: number, scale: number,
+    rowScale: Float32Array | null): void;
+  /**
+   * Adam/AdamW in place, bit-identical to src/optim/adam.ts; hyper = [β1, β2, lr/(1 − β1ᵗ), √(1 − β2ᵗ), ε,
+   * λ (L2 in the gradient), 1 − lr·λ (decoupled shrink), ±1 (maximize)], vmax null without amsgrad.
+   */
+  adam?(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, hyper: Float64Array): void;
 }

@@ -3,7 +3,8 @@
 // Also holds the helpers every loss shares: the reduction option and a max-shifted row log-softmax.
 import { ConfigError, DataError, ShapeError } from '../errors.js';
 import { expectInt, expectKnownKeys, expectNumber, expectShape } from '../tensor/shape.js';
-import { Tensor, record } from '../tensor/tensor.js';
+import { backend } from '../backend/index.js';
+import { type Buf, Tensor, record } from '../tensor/tensor.js';
 
 /** How per-item losses become the result: their mean, their sum, or all of them ('none'). */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -84,34 +85,67 @@ export function crossEntropy(logits: Tensor, targets: ArrayLike<number>, options
     valid++;
   }
 
-  const lp = new Float64Array(N * C); // [N, C] log-probabilities
-  logSoftmaxRows(lp, logits.data, N, C);
-  const perRow = new Float64Array(N); // [N] ℓₙ
+  const rows = logits.data instanceof Float32Array ? nativeRows(logits.data, y, N, C, eps) : null;
+  const { perRow, addGrad } = rows ?? jsRows(logits.data, y, N, C, eps);
   let total = 0;
-  for (let n = 0; n < N; n++) {
-    const yn = y[n]!;
-    if (yn < 0) continue;
-    let sumLp = 0;
-    for (let c = 0; c < C; c++) sumLp += lp[n * C + c]!;
-    perRow[n] = -(1 - eps) * lp[n * C + yn]! - (eps / C) * sumLp;
-    total += perRow[n]!;
-  }
+  for (let n = 0; n < N; n++) total += perRow[n]!;
 
   const out = reduction === 'none' ? Tensor.zeros([N], logits.dtype) : Tensor.zeros([1], logits.dtype);
   if (reduction === 'none') out.data.set(perRow);
   else out.data[0] = reduction === 'sum' ? total : total / valid;
 
   return record(out, [logits], (g) => {
-    const dLogits = logits.gradBuf(); // [N, C]
-    const off = eps / C;
-    for (let n = 0; n < N; n++) {
-      const yn = y[n]!;
-      if (yn < 0) continue;
-      const w = reduction === 'none' ? g[n]! : reduction === 'sum' ? g[0]! : g[0]! / valid;
-      for (let c = 0; c < C; c++) {
-        const q = c === yn ? 1 - eps + off : off;
-        dLogits[n * C + c]! += w * (Math.exp(lp[n * C + c]!) - q);
-      }
-    }
+    if (reduction === 'none') addGrad(logits.gradBuf(), 1, g);
+    else addGrad(logits.gradBuf(), reduction === 'sum' ? g[0]! : g[0]! / valid, null);
   });
+}
+
+/** Per-row losses ℓₙ and the backward dLogits[n] += scale·rowScale[n]·(softmax − q), by one of two routes. */
+interface Rows {
+  perRow: Float64Array;
+  addGrad(dLogits: Buf, scale: number, rowScale: Buf | null): void;
+}
+
+// The backend's fused float32 kernels (native: vector exp, the softmax kept for backward), if it has them.
+function nativeRows(x: Float32Array, y: Int32Array, N: number, C: number, eps: number): Rows | null {
+  const be = backend('float32');
+  if (!be.softmaxXent || !be.softmaxXentBackward) return null;
+  const p = new Float32Array(N * C); // [N, C] softmax
+  const perRow = new Float64Array(N);
+  be.softmaxXent(p, perRow, x, y, N, C, eps);
+  const bwd = be.softmaxXentBackward.bind(be);
+  return {
+    perRow,
+    addGrad: (d, scale, rowScale) => bwd(d as Float32Array, p, y, N, C, eps, scale,
+      rowScale ? (rowScale instanceof Float32Array ? rowScale : Float32Array.from(rowScale)) : null),
+  };
+}
+
+// The reference route: float64 log-softmax rows.
+function jsRows(x: Buf, y: Int32Array, N: number, C: number, eps: number): Rows {
+  const lp = new Float64Array(N * C); // [N, C] log-probabilities
+  logSoftmaxRows(lp, x, N, C);
+  const perRow = new Float64Array(N); // [N] ℓₙ
+  for (let n = 0; n < N; n++) {
+    const yn = y[n]!;
+    if (yn < 0) continue;
+    let sumLp = 0;
+    for (let c = 0; c < C; c++) sumLp += lp[n * C + c]!;
+    perRow[n] = -(1 - eps) * lp[n * C + yn]! - (eps / C) * sumLp;
+  }
+  return {
+    perRow,
+    addGrad: (dLogits, scale, rowScale) => {
+      const off = eps / C;
+      for (let n = 0; n < N; n++) {
+        const yn = y[n]!;
+        if (yn < 0) continue;
+        const w = rowScale ? rowScale[n]! * scale : scale;
+        for (let c = 0; c < C; c++) {
+          const q = c === yn ? 1 - eps + off : off;
+          dLogits[n * C + c]! += w * (Math.exp(lp[n * C + c]!) - q);
+        }
+      }
+    },
+  };
 }

@@ -1,5 +1,6 @@
 // Adam and AdamW: torch.optim.Adam / AdamW updates (PyTorch 1.13 arrangement of the bias corrections,
 // eps added after the square root of the bias-corrected second moment), with amsgrad and maximize.
+import { backend } from '../backend/index.js';
 import { ConfigError } from '../errors.js';
 import type { Buf } from '../tensor/tensor.js';
 import { type Hyper, Optimizer, type ParamList, type ParamState, checkOptions, flag, nonNegative, unitRate } from './optimizer.js';
@@ -43,6 +44,7 @@ function resolve(who: string, o: AdamOptions, defaultDecay: number): Resolved {
 abstract class AdamBase extends Optimizer {
   protected o: Resolved;
   private readonly decoupled: boolean;
+  private readonly hyperBuf = new Float64Array(8);
 
   constructor(who: string, params: ParamList, o: Resolved, decoupled: boolean) {
     super(who, params, o.lr);
@@ -62,6 +64,14 @@ abstract class AdamBase extends Optimizer {
     const sign = maximize ? -1 : 1;
     const l2 = this.decoupled ? 0 : wd;
     const shrink = this.decoupled ? 1 - lr * wd : 1;
+    const be = backend('float32');
+    if (be.adam && w instanceof Float32Array && grad instanceof Float32Array && m instanceof Float32Array &&
+      v instanceof Float32Array && vmax instanceof Float32Array) {
+      // The backend's loop: the same double-precision expressions in the same order, so the same bits.
+      this.hyperBuf.set([b1, b2, stepSize, bc2Sqrt, eps, l2, shrink, sign]);
+      be.adam(w, grad, m, v, amsgrad ? vmax : null, this.hyperBuf);
+      return;
+    }
     const n = w.length;
     for (let i = 0; i < n; i++) {
       const g = sign * grad[i]! + l2 * w[i]!;

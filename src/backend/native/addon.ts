@@ -16,6 +16,9 @@ export interface NativeAddon {
     act: F32, hPrev: F32, c: F32N, cPrev: F32N, hRaw: F32N, aux: F32N,
     dy: F32, dhN: F32, dcN: F32N, dcAll: F32N,
     dx: F32, dh0: F32, dc0: F32N, dwIh: F32, dwHh: F32, dbIh: F32N, dbHh: F32N, dwHr: F32N, dhAll: F32N): void;
+  softmaxXent(p: F32, loss: Float64Array, x: F32, y: Int32Array, N: number, C: number, eps: number): void;
+  softmaxXentBackward(dx: F32, p: F32, y: Int32Array, N: number, C: number, eps: number, scale: number, rowScale: F32N): void;
+  adam(w: F32, g: F32, m: F32, v: F32, vmax: F32N, hyper: Float64Array): void;
   /** out[i] = f(x[i]) with the active ISA's vector code: f = 0 exp, 1 tanh, 2 sigmoid. */
   math(out: F32, x: F32, f: number): void;
   info(): { isa: string; best: string; threads: number };

@@ -111,5 +111,8 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
     gemm,
     recurrentForward,
     recurrentBackward,
+    softmaxXent: (p, loss, x, y, N, C, eps) => addon.softmaxXent(p, loss, x, y, N, C, eps),
+    softmaxXentBackward: (dx, p, y, N, C, eps, scale, rowScale) => addon.softmaxXentBackward(dx, p, y, N, C, eps, scale, rowScale),
+    adam: (w, g, m, v, vmax, hyper) => addon.adam(w, g, m, v, vmax, hyper),
   };
 }
