@@ -185,17 +185,20 @@ export function runStack(spec: StackSpec, x: Tensor, h0: Tensor, c0: Tensor | nu
   joint.parents = inputs;
   joint.backwardFn = () => {
     const g = joint.grad!;
-    const gpart = (k: number): Buf => g.subarray(offs[k]!, offs[k]! + sizes[k]!);
-    const dOut = allocBuf(dtype, T * B * D * P);
-    permuteRows(dOut, gpart(0), T, B, D * P, perm, true);
-    const dhN = allocBuf(dtype, L * D * B * P);
-    permuteRows(dhN, gpart(1), L * D, B, P, perm, true);
-    const dcN = lstm ? allocBuf(dtype, L * D * B * H) : null;
-    if (dcN) permuteRows(dcN, gpart(2), L * D, B, H, perm, true);
-    const dhAll = opts.returnStates ? allocBuf(dtype, L * D * T * B * P) : null;
-    if (dhAll) permuteRows(dhAll, gpart(3), L * D * T, B, P, perm, true);
-    const dcAll = opts.returnStates && lstm ? allocBuf(dtype, L * D * T * B * H) : null;
-    if (dcAll) permuteRows(dcAll, gpart(4), L * D * T, B, H, perm, true);
+    // Incoming gradients in sorted order: the joint gradient itself when nothing is permuted (the kernels
+    // only read their upstream buffers, and this node is the joint gradient's only reader).
+    const sortedGrad = (k: number, R: number, W: number): Buf => {
+      const part = g.subarray(offs[k]!, offs[k]! + sizes[k]!);
+      if (!perm) return part;
+      const dst = allocBuf(dtype, R * B * W);
+      permuteRows(dst, part, R, B, W, perm, true);
+      return dst;
+    };
+    const dOut = sortedGrad(0, T, D * P);
+    const dhN = sortedGrad(1, L * D, P);
+    const dcN = lstm ? sortedGrad(2, L * D, H) : null;
+    const dhAll = opts.returnStates ? sortedGrad(3, L * D * T, P) : null;
+    const dcAll = opts.returnStates && lstm ? sortedGrad(4, L * D * T, H) : null;
     const dh0 = allocBuf(dtype, L * D * B * P);
     const dc0 = lstm ? allocBuf(dtype, L * D * B * H) : null;
     let dy = dOut; // grad of the current layer's output [T, B, D·P]
@@ -233,16 +236,16 @@ export function runStack(spec: StackSpec, x: Tensor, h0: Tensor, c0: Tensor | nu
     if (h0.requiresGrad) { const t = allocBuf(dtype, h0.size); permuteRows(t, dh0, L * D, B, P, perm, false); h0.accumulateGrad(t); }
     if (c0?.requiresGrad && dc0) { const t = allocBuf(dtype, c0.size); permuteRows(t, dc0, L * D, B, H, perm, false); c0.accumulateGrad(t); }
   };
+  // Each returned view's gradient is a view of the joint gradient, so whatever flows into the outputs
+  // lands in place and the views' own backward has nothing to do.
+  const jointGrad = joint.gradBuf();
   for (const t of Object.values(result)) {
     if (!(t instanceof Tensor)) continue;
     const off = t.data.byteOffset / t.data.BYTES_PER_ELEMENT - joint.data.byteOffset / joint.data.BYTES_PER_ELEMENT;
     t.requiresGrad = true;
     t.parents = [joint];
-    t.backwardFn = () => {
-      const jg = joint.gradBuf();
-      const tg = t.grad!;
-      for (let i = 0; i < tg.length; i++) jg[off + i]! += tg[i]!;
-    };
+    t.grad = jointGrad.subarray(off, off + t.size);
+    t.backwardFn = () => {};
   }
   return result;
 }
