@@ -44,3 +44,17 @@ int recur_threads(void) {
 }
 
 void recur_set_threads(int n) { nthreads = n > 0 ? n : omp_get_num_procs(); }
+
+/* Fine-grained loops (a barrier per time step) collapse when another process holds one of the cores: a
+ * descheduled thread makes every barrier wait a whole time slice. A call whose most-waiting thread spent
+ * over half its time at barriers marks the machine contended, and such loops run on one thread for the
+ * next two seconds, then try again. Results do not depend on the thread count (threads own columns). */
+static double contended_until;
+
+int recur_loop_threads(void) { return omp_get_wtime() < contended_until ? 1 : recur_threads(); }
+
+void recur_note_waits(const double *waited, int nt, double elapsed) {
+  double worst = 0;
+  for (int i = 0; i < nt; i++) worst = waited[i] > worst ? waited[i] : worst;
+  if (nt > 1 && worst > 5e-4 && worst > 0.5 * elapsed) contended_until = omp_get_wtime() + 2.0;
+}

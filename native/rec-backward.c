@@ -35,10 +35,13 @@ void rec_backward(const rec_args *a, const rec_bwd_io *io, const rec_saved *s) {
   recur_packed_init(&pkw, pmem, GH, P, nr);
   recur_packed_init(&pkr, pmem + wsz, P, H, nr);
   const int nt = rec_threads(a, nr);
+  double waits[nt > 0 ? nt : 1], started = omp_get_wtime();
+  memset(waits, 0, sizeof waits);
 
 #pragma omp parallel num_threads(nt)
   {
     int tid = omp_get_thread_num(), nth = omp_get_num_threads(), u0, u1, p0, p1;
+    double waited = 0;
     rec_part(H, nr, tid, nth, &u0, &u1);
     rec_part(P, nr, tid, nth, &p0, &p1);
     const float **rows = (const float **)recur_ws(WS_SCRATCH, (size_t)B * 2);
@@ -58,7 +61,7 @@ void rec_backward(const rec_args *a, const rec_bwd_io *io, const rec_saved *s) {
       const float *dhr = dh; /* gradient of o∘tanh(c_t) (LSTM) or of h_t */
       if (dht) {
         for (int r = 0; r < n; r++) memcpy(dht + (o1 + r) * P + p0, dh + (long)r * P + p0, (size_t)(p1 - p0) * 4);
-#pragma omp barrier
+        REC_BARRIER(waited);
         for (int r = 0; r < n; r++) rows[r] = dh + (long)r * P;
         recur_step_gemm(draw, H, rows, n, P, &pkr, 0, NULL, 0, u0, u1, 0.0f);
         dhr = draw;
@@ -80,7 +83,7 @@ void rec_backward(const rec_args *a, const rec_bwd_io *io, const rec_saved *s) {
         float *dgn = dghn + o1 * H;
         for (int r = 0; r < n; r++)
           o->cell.grb_bwd1(dgt + (long)r * GH, dgn + (long)r * H, dh + (long)r * P, at + (long)r * GH, hp + (long)r * P, H, u0, u1);
-#pragma omp barrier
+          REC_BARRIER(waited);
         for (int r = 0; r < n; r++) rows[r] = dgn + (long)r * H;
         recur_step_gemm(drh, H, rows, n, H, &pkw, 2 * H, NULL, 0, u0, u1, 0.0f);
         for (int r = 0; r < n; r++)
@@ -94,13 +97,15 @@ void rec_backward(const rec_args *a, const rec_bwd_io *io, const rec_saved *s) {
         rec_colsum(io->dbih ? io->dbih + g * H : NULL, dgt + g * H, GH, n, u0, u1);
         if (g * H < WG) rec_colsum(io->dbhh ? io->dbhh + g * H : NULL, dght + g * H, WG, n, u0, u1);
       }
-#pragma omp barrier
+      REC_BARRIER(waited);
       /* dh_{t−1} (own columns of P) = dG_t · W_hh, plus the direct path dh∘z a GRU cell left in dh */
       for (int r = 0; r < n; r++) rows[r] = dght + (long)r * WG;
       recur_step_gemm(dh, P, rows, n, WG, &pkw, 0, NULL, 0, p0, p1, gru || rb ? 1.0f : 0.0f);
-#pragma omp barrier
+      REC_BARRIER(waited);
     }
+    waits[tid] = waited;
   }
+  recur_note_waits(waits, nt, omp_get_wtime() - started);
 
   memcpy(io->dh0, dh, (size_t)B * P * 4);
   if (lstm && io->dc0) memcpy(io->dc0, dc, (size_t)B * H * 4);

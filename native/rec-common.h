@@ -1,6 +1,7 @@
 // Helpers shared by the recurrent forward and backward: step order, thread partitions, workspace slots.
 #ifndef REC_COMMON_H
 #define REC_COMMON_H
+#include <omp.h>
 #include <string.h>
 #include "recur.h"
 
@@ -26,7 +27,7 @@ static inline void rec_part(int N, int nr, int tid, int nt, int *c0, int *c1) {
 
 /* Threads for the time loop: one per panel of H at most, and one when a step is too small to share. */
 static inline int rec_threads(const rec_args *a, int nr) {
-  int nt = recur_threads(), panels = (a->H + nr - 1) / nr;
+  int nt = recur_loop_threads(), panels = (a->H + nr - 1) / nr;
   int maxn = 0;
   for (int t = 0; t < a->T; t++) maxn = rec_imin(a->B, a->bs[t] > maxn ? a->bs[t] : maxn);
   double work = (double)maxn * rec_gates(a->kind) * a->H * a->P;
@@ -49,5 +50,13 @@ static inline void rec_colsum(float *acc, const float *src, long ld, int n, int 
   for (int r = 0; r < n; r++)
     for (int j = j0; j < j1; j++) acc[j] += src[r * ld + j];
 }
+
+/* A barrier that adds the seconds this thread waited at it to `waited` (contention detection). */
+#define REC_BARRIER(waited)                  \
+  do {                                       \
+    double t0_ = omp_get_wtime();            \
+    _Pragma("omp barrier");                  \
+    (waited) += omp_get_wtime() - t0_;       \
+  } while (0)
 
 #endif

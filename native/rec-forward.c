@@ -4,7 +4,10 @@
 // columns, so nothing waits between the GEMM and the cell; one barrier ends each step (two with a
 // projection or a GRU reset-before). Each step reads h_{t−1} in place from y (or h0), writes h_t into y.
 #include <omp.h>
+#include <stdlib.h>
 #include "rec-common.h"
+
+#define ZIG_ROWS 16 /* rows per block of the reverse walk */
 
 int rec_gates(int kind) { return kind == REC_LSTM ? 4 : kind == REC_GRU || kind == REC_GRU_RB ? 3 : 1; }
 
@@ -62,16 +65,27 @@ void rec_forward(const rec_args *a, const rec_fwd_io *io, const rec_saved *s) {
     if (a->whr) recur_packed_init(&pkr, pmem + G * gsz, H, P, nr);
   }
   const int nt = rec_threads(a, nr);
+  double waits[nt > 0 ? nt : 1], started = omp_get_wtime();
+  memset(waits, 0, sizeof waits);
+  /* One step of an LSTM/RNN streamed as dot products (a state carried across calls, W4): every other
+   * call walks the weights in reverse, W_hh then W_ih, so it starts on the rows the last call left in
+   * the cache instead of evicting them. Sums are the same, in a different order only across rows. */
+  static int flip = 0;
+  static int nozig = -1;
+  if (nozig < 0) nozig = getenv("RECUR_NOZIG") != NULL;
+  const int zig = !nozig && !pack && T == 1 && (lstm || !(gru || rb)) && (flip ^= 1);
 
 #pragma omp parallel num_threads(nt)
   {
     int tid = omp_get_thread_num(), nth = omp_get_num_threads(), u0, u1, p0, p1;
+    double waited = 0;
     rec_part(H, nr, tid, nth, &u0, &u1);
     rec_part(P, nr, tid, nth, &p0, &p1);
     /* 1. (continued) each thread projects the gate columns of its own units: no barrier before step 0 */
-    for (int g = 0; g < G; g++)
-      recur_gemm_ex(act + g * H + u0, GH, a->x, a->I, a->wih + ((long)g * H + u0) * a->I, a->I, (int)TB, u1 - u0,
-                    a->I, 0, 1, 1.0f, 0.0f, bias ? bias + g * H + u0 : NULL, 1);
+    if (!zig)
+      for (int g = 0; g < G; g++)
+        recur_gemm_ex(act + g * H + u0, GH, a->x, a->I, a->wih + ((long)g * H + u0) * a->I, a->I, (int)TB, u1 - u0,
+                      a->I, 0, 1, 1.0f, 0.0f, bias ? bias + g * H + u0 : NULL, 1);
     int *last = (int *)recur_ws(WS_SCRATCH, (size_t)B * 7 + 2); /* last [B], then 3 × B pointers */
     const float **hs = (const float **)(last + B + (B & 1)), **cs = hs + B, **rows = cs + B;
     if (pack) {
@@ -97,8 +111,22 @@ void rec_forward(const rec_args *a, const rec_fwd_io *io, const rec_saved *s) {
       }
       if (lstm || !(gru || rb)) {
         /* gates (pre-activation, both biases in) += W_hh h_{t−1}, own units of each gate block */
-        for (int g = 0; g < G; g++)
-          recur_step_gemm(at + g * H, GH, hs, n, P, pack ? &pk[g] : NULL, 0, a->whh + (long)g * H * P, P, u0, u1, 1.0f);
+        if (zig) {
+          for (int g = G - 1; g >= 0; g--)
+            for (int c1 = u1, c0; c1 > u0; c1 = c0) {
+              c0 = c1 - ZIG_ROWS > u0 ? c1 - ZIG_ROWS : u0;
+              recur_step_gemm(at + g * H, GH, hs, n, P, NULL, 0, a->whh + (long)g * H * P, P, c0, c1, 0.0f);
+            }
+          for (int g = G - 1; g >= 0; g--)
+            for (int c1 = u1, c0; c1 > u0; c1 = c0) {
+              c0 = c1 - ZIG_ROWS > u0 ? c1 - ZIG_ROWS : u0;
+              recur_gemm_ex(at + g * H + c0, GH, a->x, a->I, a->wih + ((long)g * H + c0) * a->I, a->I, n, c1 - c0,
+                            a->I, 0, 1, 1.0f, 1.0f, bias ? bias + g * H + c0 : NULL, 1);
+            }
+        } else {
+          for (int g = 0; g < G; g++)
+            recur_step_gemm(at + g * H, GH, hs, n, P, pack ? &pk[g] : NULL, 0, a->whh + (long)g * H * P, P, u0, u1, 1.0f);
+        }
         if (!lstm) {
           for (int r = 0; r < n; r++) o->cell.rnn_fwd(yt + (long)r * P, at + (long)r * GH, relu, u0, u1);
         } else {
@@ -109,7 +137,7 @@ void rec_forward(const rec_args *a, const rec_fwd_io *io, const rec_saved *s) {
               memcpy(io->cAll + ((long)t * B + r) * H + u0, ct + (long)r * H + u0, (size_t)(u1 - u0) * 4);
           }
           if (hr) { /* h_t = W_hr (o∘tanh c_t): needs every unit of the row */
-#pragma omp barrier
+            REC_BARRIER(waited);
             for (int r = 0; r < n; r++) rows[r] = hr + (long)r * H;
             recur_step_gemm(yt, P, rows, n, H, pack ? &pkr : NULL, 0, a->whr, H, p0, p1, 0.0f);
           }
@@ -126,16 +154,18 @@ void rec_forward(const rec_args *a, const rec_fwd_io *io, const rec_saved *s) {
         float *rht = rh + t * rhT;
         for (int r = 0; r < n; r++)
           o->cell.grb_gates(rht + (long)r * H, at + (long)r * GH, gt + (long)r * GH, a->bhh, hs[r], H, u0, u1);
-#pragma omp barrier
+          REC_BARRIER(waited);
         for (int r = 0; r < n; r++) rows[r] = rht + (long)r * H;
         recur_step_gemm(gt + 2 * H, GH, rows, n, H, pack ? &pk[2] : NULL, 0, a->whh + 2L * H * P, P, u0, u1, 0.0f);
         for (int r = 0; r < n; r++)
           o->cell.grb_finish(yt + (long)r * P, at + (long)r * GH, gt + (long)r * GH + 2 * H, a->bhh ? a->bhh + 2 * H : NULL, hs[r], H, u0, u1);
       }
       for (int r = 0; r < n; r++) last[r] = t;
-#pragma omp barrier
+      REC_BARRIER(waited);
     }
+    waits[tid] = waited;
   }
+  recur_note_waits(waits, nt, omp_get_wtime() - started);
 
   /* h_n, c_n: each sequence's last valid state (h0, c0 for a row no step touched) */
   int *last = (int *)recur_ws(WS_SCRATCH, (size_t)B);

@@ -84,6 +84,10 @@ int recur_set_isa(const char *name); /* 0 ok, -1 unknown or unsupported */
 const char *recur_best_isa(void);
 int recur_threads(void);
 void recur_set_threads(int n);
+/* Threads for loops with a barrier per step: 1 while the machine looks contended (see isa.c). */
+int recur_loop_threads(void);
+/* Reports each thread's seconds at barriers during a call that took `elapsed` seconds. */
+void recur_note_waits(const double *waited, int nt, double elapsed);
 
 /* arena.c: per-thread workspace that grows and is reused across calls (never inside a time loop). */
 float *recur_ws(int slot, size_t nfloats);
