@@ -89,6 +89,9 @@ export interface Backend {
   recurrentBackward(grads: RecurrentGrads, up: RecurrentUpstream, saved: RecurrentSaved, x: Buf,
     w: RecurrentWeights, batchSizes: Int32Array, dims: RecurrentDims): void;
 
+  /** Optional: `saved` will not be used again, so its buffers may serve the next forward. */
+  release?(saved: RecurrentSaved): void;
+
   // Optional fused float32 ops (native); callers run their own loops when a backend lacks them.
   /**
    * Softmax cross-entropy rows: p [N, C] ← softmax(x), loss [N] ← −(1 − ε)·log p[n, yₙ] − (ε/C)·Σ_c log p[n, c]

@@ -232,6 +232,8 @@ export function runStack(spec: StackSpec, x: Tensor, h0: Tensor, c0: Tensor | nu
       if (entry.mask) for (let i = 0; i < dIn.length; i++) dIn[i]! *= entry.mask[i]!;
       dy = dIn;
     }
+    // The kernels' saved state is dead now; the traced direction's gates stay for the probe to read.
+    tape.forEach((entry, l) => entry.saved.forEach((s, d) => { if (s && !(opts.trace && l === 0 && d === 0)) be.release?.(s); }));
     if (x.requiresGrad) { const t = allocBuf(dtype, x.size); permuteRows(t, dy, T, B, spec.I, perm, false); x.accumulateGrad(t); }
     if (h0.requiresGrad) { const t = allocBuf(dtype, h0.size); permuteRows(t, dh0, L * D, B, P, perm, false); h0.accumulateGrad(t); }
     if (c0?.requiresGrad && dc0) { const t = allocBuf(dtype, c0.size); permuteRows(t, dc0, L * D, B, H, perm, false); c0.accumulateGrad(t); }

@@ -12,6 +12,8 @@ const KIND: Record<CellKind, number> = { rnn_tanh: 0, rnn_relu: 1, lstm: 2, gru:
 
 /** What recurrentForward keeps for recurrentBackward: [T, B, ·] buffers, see native/recur.h (rec_saved). */
 class NativeSaved implements RecurrentSaved {
+  /** Set by `release`: the buffers are back in the pool and must not be read again. */
+  released = false;
   constructor(
     readonly act: Float32Array, // [T, B, GH] activated gates
     readonly hPrev: Float32Array, // [T, B, P] state each step started from
@@ -22,12 +24,28 @@ class NativeSaved implements RecurrentSaved {
   ) {}
 }
 
-/** Uninitialised memory (no zero-fill, and malloc reuses freed blocks, so no fresh pages to fault in):
- * the kernels write every element backward reads and zero the padded rows the big GEMMs see. */
+/** Saved-state buffers handed back by `release`, by length: the next forward of the same shape reuses them
+ * instead of mapping fresh pages (a large allocation costs page faults now and a GC later). */
+const pool = new Map<number, Float32Array[]>();
+const POOL_DEPTH = 16;
+
+/** Uninitialised memory (no zero-fill): the kernels write every element backward reads and zero the
+ * padded rows the big GEMMs see. */
 function scratch(n: number): Float32Array {
-  const b = Buffer.allocUnsafeSlow(n * 4);
-  const a = new Float32Array(b.buffer, b.byteOffset, n);
+  const reused = pool.get(n)?.pop();
+  const a = reused ?? ((b) => new Float32Array(b.buffer, b.byteOffset, n))(Buffer.allocUnsafeSlow(n * 4));
   return nativeTestHooks.poisonSaved ? a.fill(NaN) : a;
+}
+
+function release(saved: RecurrentSaved): void {
+  if (!(saved instanceof NativeSaved) || saved.released) return;
+  saved.released = true;
+  for (const b of [saved.act, saved.hPrev, saved.c, saved.cPrev, saved.hRaw, saved.aux]) {
+    if (!b) continue;
+    const free = pool.get(b.length) ?? [];
+    if (free.length < POOL_DEPTH) free.push(b);
+    pool.set(b.length, free);
+  }
 }
 
 /** Tests set poisonSaved to fill saved state with NaN, proving nothing reads memory it did not write. */
@@ -78,6 +96,7 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
 
   function recurrentBackward(grads: RecurrentGrads, up: RecurrentUpstream, saved: RecurrentSaved, x: Buf,
     w: RecurrentWeights, batchSizes: Int32Array, dims: RecurrentDims): void {
+    if (saved instanceof NativeSaved && saved.released) throw new Error('recurrentBackward: the forward\'s saved state was released');
     if (!(saved instanceof NativeSaved)) {
       jsBackend.recurrentBackward(grads, up, saved, x, w, batchSizes, dims);
       return;
@@ -111,6 +130,7 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
     gemm,
     recurrentForward,
     recurrentBackward,
+    release,
     softmaxXent: (p, loss, x, y, N, C, eps) => addon.softmaxXent(p, loss, x, y, N, C, eps),
     softmaxXentBackward: (dx, p, y, N, C, eps, scale, rowScale) => addon.softmaxXentBackward(dx, p, y, N, C, eps, scale, rowScale),
     adam: (w, g, m, v, vmax, hyper) => addon.adam(w, g, m, v, vmax, hyper),
