@@ -123,13 +123,18 @@ void recur_gemm_ex(float *C, long ldc, const float *A, long lda, const float *B,
       byN = canN && (!canM || M <= N);
     }
   }
+  if (nt > 1) nt = imin(nt, recur_loop_threads());
   if (nt <= 1) {
     gemm_serial(o, C, ldc, A, lda, transA, B, ldb, transB, M, N, K, alpha, beta, bias);
     return;
   }
+  /* each thread's idle time (the region's length less its own block's) feeds the contention check */
+  double waits[nt], started = omp_get_wtime();
+  memset(waits, 0, sizeof waits);
 #pragma omp parallel num_threads(nt)
   {
     int t = omp_get_thread_num(), T = omp_get_num_threads();
+    double t0 = omp_get_wtime();
     if (byN) {
       int p0 = (int)((long)panels * t / T), p1 = (int)((long)panels * (t + 1) / T);
       int j0 = p0 * nr, j1 = imin(N, p1 * nr);
@@ -143,7 +148,11 @@ void recur_gemm_ex(float *C, long ldc, const float *A, long lda, const float *B,
         gemm_serial(o, C + (long)i0 * ldc, ldc, transA ? A + i0 : A + (long)i0 * lda, lda, transA, B, ldb,
                     transB, i1 - i0, N, K, alpha, beta, bias);
     }
+    waits[t] = -(omp_get_wtime() - t0);
   }
+  const double elapsed = omp_get_wtime() - started;
+  for (int i = 0; i < nt; i++) waits[i] = waits[i] < 0 ? elapsed + waits[i] : 0;
+  recur_note_waits(waits, nt, elapsed);
 }
 
 size_t recur_packed_size(int K, int N, int nr) { return (size_t)K * (size_t)((N + nr - 1) / nr) * nr; }
