@@ -1,0 +1,148 @@
+// Multi-step forecasts with intervals. The point forecast feeds the predicted MEAN back as the next input
+// (for the linear highway this is the exact conditional mean; one path is cheap and has no Monte-Carlo
+// noise). Intervals come from SAMPLE paths (ancestral sampling as in DeepAR: each step draws from its
+// Gaussian and feeds the draw back), because feeding means back would ignore how errors compound.
+import { noGrad, Tensor } from '../../tensor/tensor.js';
+import type { Rng } from '../../tensor/rng.js';
+import { gaussianParams, Z80, Z95 } from './gaussian.js';
+import { type PreparedSeries, type TimeSeriesSpec, anchorLevel, calendarSize, fillInputs, fromModelUnits, inputSize } from './inputs.js';
+import type { TimeSeriesModel } from './model.js';
+
+/** Forecast H steps of series `s` from origin `origin` (the last observed index it may read). */
+export interface ForecastRequest {
+  s: PreparedSeries;
+  origin: number;
+}
+
+/** H values per request, in the series' own units (with a log transform `mean` is exp of the log-mean: the median). */
+export interface Forecast {
+  mean: Float64Array;
+  lo80: Float64Array;
+  hi80: Float64Array;
+  lo95: Float64Array;
+  hi95: Float64Array;
+  /** The predicted one-step scale σ at each step of the mean path (own units; for 'log', half the width of μ ± σ). */
+  sigma: Float64Array;
+  /** μ and σ of each step of the mean path in model units (transformed, scaled). */
+  zMean: Float64Array;
+  zSigma: Float64Array;
+}
+
+export interface ForecastOptions {
+  /** Sample paths for the intervals of steps 2 … H (default 200; 0: Gaussian μ ± zσ of each step). */
+  samples?: number;
+  /** Draws the sample paths (a fixed seed makes forecasts reproducible). */
+  rng: Rng;
+  /** Requests per batch (bounds memory; default 256). */
+  chunk?: number;
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  const pos = q * (sorted.length - 1);
+  const i = Math.floor(pos);
+  const f = pos - i;
+  return i + 1 < sorted.length ? sorted[i]! * (1 - f) + sorted[i + 1]! * f : sorted[i]!;
+}
+
+/** Forecasts every request H steps ahead: mean path plus 80 % / 95 % intervals (see the file header). */
+export function forecast(model: TimeSeriesModel, spec: TimeSeriesSpec, reqs: readonly ForecastRequest[], H: number, o: ForecastOptions): Forecast[] {
+  const chunk = o.chunk ?? 256;
+  const out: Forecast[] = [];
+  for (let i = 0; i < reqs.length; i += chunk) out.push(...forecastChunk(model, spec, reqs.slice(i, i + chunk), H, o.samples ?? 200, o.rng));
+  return out;
+}
+
+function forecastChunk(model: TimeSeriesModel, spec: TimeSeriesSpec, reqs: readonly ForecastRequest[], H: number, S: number, rng: Rng): Forecast[] {
+  return noGrad(() => {
+    const wasTraining = model.training;
+    model.eval();
+    const B = reqs.length;
+    const W = spec.window;
+    const I = inputSize(spec);
+    const A = spec.lags + calendarSize(spec);
+    // Context: W steps whose targets are origin − W + 2 … origin + 1; the last step predicts origin + 1.
+    const x = new Float32Array(W * B * I);
+    const a = new Float32Array(W * B * A);
+    const levels = reqs.map(({ s, origin }) => anchorLevel(s.z, Math.max(0, origin - W + 1)));
+    reqs.forEach(({ s, origin }, b) => {
+      const zAt = (k: number): number => s.z[Math.min(k, origin)]!;
+      for (let w = 0; w < W; w++) {
+        const r = w * B + b;
+        fillInputs(x, r * I, a, r * A, s, spec, origin - W + 2 + w, zAt, levels[b]!, origin);
+      }
+    });
+    const ctx = model.forward(Tensor.from(x, [W, B, I]), Tensor.from(a, [W, B, A]));
+    const K = 1 + S; // path 0 of each request follows the means, paths 1 … S are samples
+    const P = B * K;
+    const fut = new Float64Array(P * H); // fed-back scaled values per path
+    const muPath = new Float64Array(B * H);
+    const sigPath = new Float64Array(B * H);
+    const draws = new Float64Array(B * S * H);
+    const last = (W - 1) * B;
+    const first = gaussianParams(ctx.head.data.subarray(2 * last), ctx.highway.data.subarray(last), B);
+    for (let b = 0; b < B; b++) first.mu[b]! += reqs[b]!.s.z[reqs[b]!.origin]!; // the model predicts z_t − z_{t−1}
+    const take = (h: number, mu: Float64Array, sig: Float64Array, pathOf: (q: number) => number): void => {
+      for (let q = 0; q < P; q++) {
+        const b = Math.floor(q / K);
+        const k = q % K;
+        const m = mu[pathOf(q)]!;
+        const sd = sig[pathOf(q)]!;
+        const v = k === 0 ? m : m + sd * rng.normal();
+        fut[q * H + h] = v;
+        if (k === 0) { muPath[b * H + h] = m; sigPath[b * H + h] = sd; } else draws[(b * S + k - 1) * H + h] = v;
+      }
+    };
+    take(0, first.mu, first.sigma, (q) => Math.floor(q / K));
+    let state: { h?: Tensor; c?: Tensor } = tile(ctx.state, B, K);
+    for (let h = 1; h < H; h++) {
+      const x1 = new Float32Array(P * I);
+      const a1 = new Float32Array(P * A);
+      for (let q = 0; q < P; q++) {
+        const { s, origin } = reqs[Math.floor(q / K)]!;
+        const zAt = (k: number): number => (k <= origin ? s.z[k]! : fut[q * H + (k - origin - 1)]!);
+        fillInputs(x1, q * I, a1, q * A, s, spec, origin + h + 1, zAt, levels[Math.floor(q / K)]!, origin);
+      }
+      const step = model.forward(Tensor.from(x1, [1, P, I]), Tensor.from(a1, [1, P, A]), state);
+      state = step.state;
+      const g = gaussianParams(step.head.data, step.highway.data, P);
+      for (let q = 0; q < P; q++) g.mu[q]! += fut[q * H + h - 1]!;
+      take(h, g.mu, g.sigma, (q) => q);
+    }
+    model.train(wasTraining);
+    const tr = spec.transform;
+    return reqs.map(({ s }, b) => {
+      const u = (v: number): number => fromModelUnits(s, v, tr);
+      const f: Forecast = { mean: new Float64Array(H), lo80: new Float64Array(H), hi80: new Float64Array(H), lo95: new Float64Array(H), hi95: new Float64Array(H), sigma: new Float64Array(H),
+        zMean: muPath.slice(b * H, (b + 1) * H), zSigma: sigPath.slice(b * H, (b + 1) * H) };
+      const col = new Float64Array(S);
+      for (let h = 0; h < H; h++) {
+        const mu = muPath[b * H + h]!;
+        const sd = sigPath[b * H + h]!;
+        f.mean[h] = u(mu);
+        f.sigma[h] = (u(mu + sd) - u(mu - sd)) / 2;
+        if (h === 0 || S === 0) {
+          [f.lo80[h], f.hi80[h], f.lo95[h], f.hi95[h]] = [mu - Z80 * sd, mu + Z80 * sd, mu - Z95 * sd, mu + Z95 * sd].map(u) as [number, number, number, number];
+        } else {
+          for (let k = 0; k < S; k++) col[k] = draws[(b * S + k) * H + h]!;
+          col.sort();
+          [f.lo80[h], f.hi80[h], f.lo95[h], f.hi95[h]] = [0.1, 0.9, 0.025, 0.975].map((q) => u(quantile(col, q))) as [number, number, number, number];
+        }
+      }
+      return f;
+    });
+  });
+}
+
+/** Repeats each of the B states K times along the batch dimension: [L, B, H] → [L, B·K, H]. */
+function tile(state: { h?: Tensor; c?: Tensor }, B: number, K: number): { h: Tensor; c?: Tensor } {
+  const rep = (t: Tensor): Tensor => {
+    const [L, , Hd] = [t.shape[0]!, t.shape[1]!, t.shape[2]!];
+    const out = Tensor.zeros([L, B * K, Hd], t.dtype);
+    for (let l = 0; l < L; l++) for (let b = 0; b < B; b++) {
+      const src = t.data.subarray((l * B + b) * Hd, (l * B + b + 1) * Hd);
+      for (let k = 0; k < K; k++) out.data.set(src, (l * B * K + b * K + k) * Hd);
+    }
+    return out;
+  };
+  return state.c ? { h: rep(state.h!), c: rep(state.c) } : { h: rep(state.h!) };
+}

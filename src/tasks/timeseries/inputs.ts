@@ -1,0 +1,179 @@
+// What the forecaster reads at each step, and the spec (stored in the model file) that rebuilds it: the
+// scaled series, calendar features of each time stamp, scaled feature columns; the input row of the RNN
+// x_t = [z_{t−1} − ℓ, calendar(t), features_{t−1}] and of the highway a_t = [z_{t−1} (or z_{t−1} − ℓ),
+// z_{t−2} − z_{t−1}, …, z_{t−p} − z_{t−1}, calendar(t)]; ℓ is the window's anchor level. The model predicts z_t − z_{t−1}, so a
+// zero highway and head is the last-value forecast, and nothing depends on the series' absolute level.
+import { DataError } from '../../errors.js';
+import type { TimeSeriesModelOptions } from './model.js';
+import { type Scaling, type Series, fitScaling, testStart } from './series.js';
+import { type CalendarKind, calendarFeatures, futureTimes } from './time.js';
+
+/** Everything `recur forecast` needs besides the weights; stored as the model file's config. */
+export interface TimeSeriesSpec {
+  task: 'timeseries';
+  columns: { target: string; time: string[]; features: string[]; group: string | null };
+  /** Calendar features derived from the time stamps (2 values each), all read by the highway. */
+  calendar: CalendarKind[];
+  /** The calendar features the RNN reads too (day of year is left to the linear highway by default: a few
+   * years hold too few repeats of each day for a nonlinear function of it not to memorise the weather). */
+  rnnCalendar: CalendarKind[];
+  /** Gap between time stamps (ms; 1 without a time column). */
+  step: number;
+  /** Trading-day series: future stamps skip Saturdays and Sundays. */
+  weekdaysOnly: boolean;
+  /** W: observations the model reads before forecasting (its training window). */
+  window: number;
+  /** H: default forecast horizon. */
+  horizon: number;
+  /** p: highway lags. */
+  lags: number;
+  /** Seasonal period detected (or given) on the training span, for seasonal naive; null if none. */
+  period: number | null;
+  /** 'log': the model reads log(y) (positive series that grow multiplicatively, such as prices). */
+  transform: Transform;
+  /**
+   * What the highway's first input is: 'absolute', the last value z_{t−1} itself (an AR on levels, which
+   * extrapolates a steady trend), or 'anchored', z_{t−1} − ℓ (no absolute level at all: for log-transformed,
+   * price-like series whose test span leaves the training range). Default: anchored iff transform is 'log'.
+   */
+  level: 'absolute' | 'anchored';
+  /** Per-series scaling of the transformed values, fitted on each training span (key '' without --group). */
+  scaling: Record<string, { target: Scaling; features: Scaling[] }>;
+  model: TimeSeriesModelOptions;
+}
+
+/** How values are transformed before scaling. */
+export type Transform = 'none' | 'log';
+
+/** y → log y for 'log' (values must be positive), else y. */
+export function forward(values: ArrayLike<number>, t: Transform): Float64Array {
+  return Float64Array.from(values as ArrayLike<number>, (v) => (t === 'log' ? Math.log(v) : v));
+}
+
+/** A model-unit value v of series s in the series' own units: inverse transform of mean + std·v. */
+export function fromModelUnits(s: PreparedSeries, v: number, t: Transform): number {
+  const y = s.scaling.target.mean + s.scaling.target.std * v;
+  return t === 'log' ? Math.exp(y) : y;
+}
+
+/** A series in model units: z (scaled target), calendar rows and scaled features, with room for H future steps. */
+export interface PreparedSeries {
+  key: string;
+  /** Observed values. */
+  n: number;
+  /** Scaled target, length n (future slots are filled by forecasts). */
+  z: Float64Array;
+  /** Calendar rows [n + extra, C]. */
+  cov: Float64Array;
+  /** Scaled features [n, F]. */
+  feat: Float64Array;
+  /** Time stamps of the n observed and `extra` future steps (index steps without a time column). */
+  times: number[];
+  scaling: { target: Scaling; features: Scaling[] };
+}
+
+export function calendarSize(spec: Pick<TimeSeriesSpec, 'calendar'>): number {
+  return 2 * spec.calendar.length;
+}
+
+/** I = 1 + C_rnn + F. */
+export function inputSize(spec: Pick<TimeSeriesSpec, 'rnnCalendar' | 'columns'>): number {
+  return 1 + 2 * spec.rnnCalendar.length + spec.columns.features.length;
+}
+
+/** Scaling of a series fitted on values[0, end) (its target and every feature). */
+export function fitSeriesScaling(s: Series, end: number, t: Transform): { target: Scaling; features: Scaling[] } {
+  return { target: fitScaling(forward(s.values, t), end), features: s.features.map((f) => fitScaling(f, end)) };
+}
+
+/**
+ * A series in model units, with `extra` future calendar rows. The stored scaling of its key is used; a series
+ * the model has not seen is scaled by its own first 80 % (as in training), and `fitAll` uses all of it.
+ */
+export function prepareSeries(s: Series, spec: TimeSeriesSpec, extra = 0, fitAll = false): PreparedSeries {
+  const n = s.values.length;
+  if (spec.transform === 'log' && s.values.some((v) => !(v > 0))) {
+    throw new DataError(`series${s.key ? ` '${s.key}'` : ''}: expected positive values for the model's log transform, got ${s.values.find((v) => !(v > 0))}`, 'this model was trained on a positive series');
+  }
+  const scaling = spec.scaling[s.key] ?? fitSeriesScaling(s, fitAll ? n : testStart(n), spec.transform);
+  const ty = forward(s.values, spec.transform);
+  const C = calendarSize(spec);
+  const F = spec.columns.features.length;
+  const times = s.times ? Array.from(s.times) : Array.from({ length: n }, (_, i) => i);
+  if (extra > 0) times.push(...futureTimes(times[n - 1]!, s.times ? spec.step : 1, extra, spec.weekdaysOnly));
+  const cov = new Float64Array(times.length * C);
+  if (C > 0) times.forEach((ms, i) => calendarFeatures(cov, i * C, ms, spec.calendar));
+  const z = new Float64Array(n);
+  for (let i = 0; i < n; i++) z[i] = (ty[i]! - scaling.target.mean) / scaling.target.std;
+  const feat = new Float64Array(n * F);
+  for (let i = 0; i < n; i++) for (let f = 0; f < F; f++) {
+    const sc = scaling.features[f]!;
+    feat[i * F + f] = (s.features[f]![i]! - sc.mean) / sc.std;
+  }
+  return { key: s.key, n, z, cov, feat, times, scaling };
+}
+
+/** Values averaged into a window's anchor level ℓ. */
+export const ANCHOR_SPAN = 8;
+
+/**
+ * The anchor level ℓ of a window whose first input is z[first]: the mean of z[first − 7 … first] (indices
+ * below 0 skipped). It is causal (known before the window's first target), so the model forecasts relative
+ * to a level it has seen: a series that trends out of its training range still gets sensible inputs.
+ */
+export function anchorLevel(z: ArrayLike<number>, first: number): number {
+  let s = 0;
+  let n = 0;
+  for (let k = Math.max(0, first - ANCHOR_SPAN + 1); k <= Math.max(0, first); k++) { s += z[k]!; n++; }
+  return s / n;
+}
+
+/**
+ * Writes the input rows for the step that predicts index t: x (I values at xo) and a (p + C values at ao).
+ * `zAt(k)` gives the (observed or fed-back) scaled value at index k; indices below 0 read index 0; features
+ * after index `featLast` (the forecast origin) are unknown and read as their value at `featLast`. Values are
+ * read relative to the window's anchor `level` (see `anchorLevel`) and to the last value z_{t−1}.
+ */
+export function fillInputs(x: Float32Array, xo: number, a: Float32Array, ao: number, s: PreparedSeries, spec: TimeSeriesSpec,
+  t: number, zAt: (k: number) => number, level: number, featLast = s.n - 1): void {
+  const C = calendarSize(spec);
+  const R = spec.rnnCalendar.length;
+  const F = spec.columns.features.length;
+  const p = spec.lags;
+  const row = Math.max(0, t) * C;
+  x[xo] = zAt(Math.max(0, t - 1)) - level;
+  for (let c = 0; c < C; c++) a[ao + p + c] = s.cov[row + c]!;
+  for (let r = 0; r < R; r++) {
+    const j = 2 * spec.calendar.indexOf(spec.rnnCalendar[r]!);
+    x[xo + 1 + 2 * r] = s.cov[row + j]!;
+    x[xo + 2 + 2 * r] = s.cov[row + j + 1]!;
+  }
+  const fi = Math.max(0, Math.min(t - 1, featLast));
+  for (let f = 0; f < F; f++) x[xo + 1 + 2 * R + f] = s.feat[fi * F + f]!;
+  const last = zAt(Math.max(0, t - 1));
+  a[ao] = spec.level === 'anchored' ? last - level : last;
+  for (let k = 2; k <= p; k++) a[ao + k - 1] = zAt(Math.max(0, t - k)) - last;
+}
+
+/**
+ * One training minibatch: B windows of W consecutive targets, window b covering targets [t_b, t_b + W) of
+ * series s_b. Returns x [W, B, I], a [W, B, p + C] (time-major) and the targets z_t − z_{t−1} [W·B] in the same order.
+ */
+export function windowBatch(items: readonly { s: PreparedSeries; t: number }[], spec: TimeSeriesSpec, W: number): { x: Float32Array; a: Float32Array; y: Float32Array } {
+  const B = items.length;
+  const I = inputSize(spec);
+  const A = spec.lags + calendarSize(spec);
+  const x = new Float32Array(W * B * I);
+  const a = new Float32Array(W * B * A);
+  const y = new Float32Array(W * B);
+  items.forEach(({ s, t }, b) => {
+    const zAt = (k: number): number => s.z[k]!;
+    const level = anchorLevel(s.z, t - 1);
+    for (let w = 0; w < W; w++) {
+      const r = w * B + b;
+      fillInputs(x, r * I, a, r * A, s, spec, t + w, zAt, level);
+      y[r] = s.z[t + w]! - s.z[Math.max(0, t + w - 1)]!;
+    }
+  });
+  return { x, a, y };
+}

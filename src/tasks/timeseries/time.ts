@@ -1,0 +1,116 @@
+// Time stamps and calendar covariates: parsing a --time column (ISO dates, "Jan 1 2000", or year,month,day
+// columns), the series' step, the time stamps after the last one, and the sin/cos calendar features
+// (hour of day, day of week, day of year) that DeepAR-style models read beside the series.
+
+const DAY = 86_400_000;
+const YEAR = 365.2425 * DAY;
+
+/** Which periodic calendar features a series gets: 'day' (hour of day), 'week' (day of week), 'year'. */
+export type CalendarKind = 'day' | 'week' | 'year';
+
+/**
+ * Milliseconds since 1970 (UTC) of a date cell, or null. ISO dates ("2012-01-31", "2012-01-31 06:00",
+ * "2012-01-31T06:00:00") and anything Date.parse reads ("Jan 1 2000") are taken as calendar dates: no
+ * time-zone shift. Several cells (year, month, day[, hour]) combine into one date.
+ */
+export function parseTime(cells: readonly string[]): number | null {
+  if (cells.length > 1) {
+    const v = cells.map((c) => Number(c.trim()));
+    if (v.some((x) => !Number.isInteger(x))) return null;
+    const [y, m, d, h] = [v[0]!, v[1]!, v[2] ?? 1, v[3] ?? 0];
+    if (m < 1 || m > 12 || d < 1 || d > 31) return null;
+    return Date.UTC(y, m - 1, d, h);
+  }
+  const c = (cells[0] ?? '').trim();
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?Z?$/.exec(c);
+  if (iso) {
+    const [y, m, d, h, mi, s] = iso.slice(1).map((x) => (x === undefined ? 0 : Number(x)));
+    return Date.UTC(y!, m! - 1, d!, h, mi, s);
+  }
+  if (c === '' || /^-?\d+(\.\d+)?$/.test(c)) return c === '' ? null : Number(c); // plain numbers: an index
+  const ms = Date.parse(c);
+  if (!Number.isFinite(ms)) return null;
+  const l = new Date(ms);
+  return Date.UTC(l.getFullYear(), l.getMonth(), l.getDate(), l.getHours(), l.getMinutes(), l.getSeconds());
+}
+
+/** The median gap between consecutive time stamps (ms); 1 for fewer than two. */
+export function medianStep(times: ArrayLike<number>): number {
+  const d: number[] = [];
+  for (let i = 1; i < times.length; i++) d.push(times[i]! - times[i - 1]!);
+  if (d.length === 0) return 1;
+  d.sort((a, b) => a - b);
+  return Math.max(1, d[d.length >> 1]!);
+}
+
+/** True when the stamps are daily (or finer) dates that never fall on a Saturday or Sunday (trading days). */
+export function weekdaysOnly(times: ArrayLike<number>): boolean {
+  if (times.length < 14 || medianStep(times) > DAY) return false;
+  for (let i = 0; i < times.length; i++) {
+    const wd = new Date(times[i]!).getUTCDay();
+    if (wd === 0 || wd === 6) return false;
+  }
+  return true;
+}
+
+/**
+ * The calendar features worth giving a series with this step: hour of day below daily steps, day of week
+ * for daily (or finer) steps, day of year for steps up to a quarter when the span covers a year. None for
+ * plain index stamps (values below 1e9 ms, i.e. not dates).
+ */
+export function calendarKinds(times: ArrayLike<number>): CalendarKind[] {
+  if (times.length < 2 || Math.abs(times[0]!) < 1e9) return [];
+  const step = medianStep(times);
+  const span = times[times.length - 1]! - times[0]!;
+  const kinds: CalendarKind[] = [];
+  if (step < DAY) kinds.push('day');
+  if (step <= DAY) kinds.push('week');
+  if (step <= 92 * DAY && span >= YEAR) kinds.push('year');
+  return kinds;
+}
+
+/** 2 values per kind: sin and cos of the phase (hour of day / 24, day of week / 7, day of year / 365.2425). */
+export function calendarFeatures(out: Float32Array | Float64Array, offset: number, ms: number, kinds: readonly CalendarKind[]): void {
+  let k = offset;
+  for (const kind of kinds) {
+    let phase: number;
+    if (kind === 'day') phase = (((ms % DAY) + DAY) % DAY) / DAY;
+    else if (kind === 'week') phase = (((Math.floor(ms / DAY) + 4) % 7) + 7) % 7 / 7; // 1970-01-01 was a Thursday
+    else {
+      const d = new Date(ms);
+      phase = (ms - Date.UTC(d.getUTCFullYear(), 0, 1)) / YEAR;
+    }
+    out[k++] = Math.sin(2 * Math.PI * phase);
+    out[k++] = Math.cos(2 * Math.PI * phase);
+  }
+}
+
+/**
+ * The next `count` time stamps after `last`, `step` apart; monthly steps (27–32 days) advance by calendar
+ * months from `last`'s day; trading-day series skip Saturdays and Sundays.
+ */
+export function futureTimes(last: number, step: number, count: number, skipWeekends: boolean): number[] {
+  const out: number[] = [];
+  if (step >= 27 * DAY && step <= 32 * DAY && Math.abs(last) >= 1e9) {
+    const d = new Date(last);
+    for (let k = 1; k <= count; k++) out.push(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + k, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()));
+    return out;
+  }
+  let t = last;
+  while (out.length < count) {
+    t += step;
+    if (skipWeekends) {
+      const wd = new Date(t).getUTCDay();
+      if (wd === 0 || wd === 6) continue;
+    }
+    out.push(t);
+  }
+  return out;
+}
+
+/** ISO text of a time stamp for output files: a date when it falls on midnight UTC, else date and time. */
+export function formatTime(ms: number): string {
+  if (Math.abs(ms) < 1e9) return String(ms);
+  const iso = new Date(ms).toISOString();
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' ');
+}

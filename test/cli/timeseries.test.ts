@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { recur } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'timeseries-cli-'));
+const seattle = readFileSync(resolve('node_modules/vega-datasets/data/seattle-weather.csv'), 'utf8').split('\n');
+const small = join(dir, 'seattle-300.csv');
+writeFileSync(small, `${seattle.slice(0, 301).join('\n')}\n`);
+const tiny = ['--hidden', '4', '--window', '16', '--batch', '4', '--samples', '20', '--eval-every', '5', '--quiet'];
+
+test('recur train timeseries --json reports model and baseline metrics on the test span at horizons 1 and H', () => {
+  const out = join(dir, 'run');
+  const r = recur(['train', 'timeseries', '--csv', small, '--target', 'temp_max', '--time', 'date', '--horizon', '3', '--steps', '6', ...tiny, '--out', out, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as Record<string, any>;
+  assert.equal(s['task'], 'timeseries');
+  assert.equal(s['steps'], 6);
+  assert.equal(s['test_points'], 60);
+  assert.deepEqual(Object.keys(s['horizons']), ['1', '3']);
+  for (const h of ['1', '3']) {
+    const m = s['horizons'][h];
+    for (const k of ['mae', 'rmse', 'mase', 'coverage80', 'coverage95']) assert.ok(Number.isFinite(m[k]), `${k} at h=${h}`);
+    assert.ok(m['coverage80'] <= m['coverage95']);
+    for (const b of ['naive', 'ar', 'mean']) assert.ok(Number.isFinite(s['baselines'][b][h]['mase']), `${b} at h=${h}`);
+  }
+  assert.equal(s['baselines']['naive']['1']['mase'] > 0, true);
+  assert.deepEqual(s['calendar'], ['week']);
+  // the validation spans choose between the trained model and its linear start, and say which won
+  assert.equal(s['recurrent_part'], s['val_mase_trained'] <= s['val_mase_linear'] ? 'kept' : 'dropped');
+  const saved = JSON.parse(readFileSync(join(out, 'test-metrics.json'), 'utf8')) as Record<string, unknown>;
+  assert.deepEqual(saved['horizons'], s['horizons']);
+
+  const f = recur(['forecast', out, '--csv', small, '--horizon', '4', '--plot', join(dir, 'f.svg')]);
+  assert.equal(f.status, 0, f.stderr);
+  const lines = f.stdout.trim().split('\n');
+  assert.equal(lines[0], 'date,mean,lo80,hi80,lo95,hi95');
+  assert.equal(lines.length, 5);
+  assert.match(lines[1]!, /^2012-10-27,/); // the day after the last row
+  for (const line of lines.slice(1)) {
+    const [, mean, lo80, hi80, lo95, hi95] = line.split(',').map(Number);
+    assert.ok(lo95! <= lo80! && lo80! <= mean! && mean! <= hi80! && hi80! <= hi95!, line);
+  }
+  const svg = readFileSync(join(dir, 'f.svg'), 'utf8');
+  assert.match(svg, /^<svg /);
+  assert.match(svg, /class="band80"/);
+  const j = recur(['forecast', join(out, 'model.safetensors'), '--csv', small, '--horizon', '2', '--json']);
+  assert.equal(j.status, 0, j.stderr);
+  assert.equal((JSON.parse(j.stdout) as { forecasts: unknown[] }).forecasts.length, 2);
+});
+
+test('several series with --group train one model and forecast each', () => {
+  const rows = ['sym,date,price'];
+  for (const sym of ['A', 'B']) for (let i = 0; i < 60; i++) rows.push(`${sym},${new Date(Date.UTC(2000, i, 1)).toISOString().slice(0, 10)},${(sym === 'A' ? 10 : 50) * Math.exp(0.03 * i + 0.05 * Math.sin(i))}`);
+  const file = join(dir, 'groups.csv');
+  writeFileSync(file, `${rows.join('\n')}\n`);
+  const out = join(dir, 'run-groups');
+  const r = recur(['train', 'timeseries', '--csv', file, '--target', 'price', '--time', 'date', '--group', 'sym', '--steps', '3', ...tiny, '--window', '8', '--out', out, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as Record<string, any>;
+  assert.equal(s['series'], 2);
+  assert.equal(s['transform'], 'log');
+  assert.equal(s['test_points'], 24);
+  const f = recur(['forecast', out, '--csv', file, '--horizon', '2']);
+  assert.equal(f.status, 0, f.stderr);
+  assert.deepEqual(f.stdout.trim().split('\n').map((l) => l.split(',').slice(0, 2).join(',')), ['sym,date', 'A,2005-01-01', 'A,2005-02-01', 'B,2005-01-01', 'B,2005-02-01']);
+});
+
+test('an unknown column and a non-numeric cell exit 2 with the row and column named', () => {
+  const unknown = recur(['train', 'timeseries', '--csv', small, '--target', 'tmax', '--steps', '1']);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /error: --target 'tmax': expected one of the CSV's columns \(date, precipitation, temp_max, temp_min, wind, weather\)/);
+  assert.match(unknown.stderr, /^hint: /m);
+  const bad = join(dir, 'bad.csv');
+  writeFileSync(bad, seattle.slice(0, 301).map((l, i) => (i === 7 ? l.replace(/,[\d.]+,([\d.]+),/, ',oops,$1,') : l)).join('\n'));
+  const r = recur(['train', 'timeseries', '--csv', bad, '--target', 'precipitation', '--steps', '1']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /error: .*bad\.csv row 7 \(line 8\), column 'precipitation': expected a number, got 'oops'/);
+  const skipped = recur(['train', 'timeseries', '--csv', bad, '--target', 'precipitation', '--skip-bad', '--steps', '2', ...tiny, '--out', join(dir, 'run-skip'), '--json']);
+  assert.equal(skipped.status, 0, skipped.stderr);
+  assert.equal((JSON.parse(skipped.stdout) as Record<string, unknown>)['skipped_rows'], 1);
+});

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { arForecaster, detectPeriod, fitAR, naiveForecaster, rollingForecasts, seasonalNaiveForecaster, selectArOrder } from '../../../src/tasks/timeseries/baselines.js';
+import { Rng } from '../../../src/tensor/rng.js';
+
+test('least-squares AR(2) recovers the coefficients of a noiseless AR(2)', () => {
+  const y = new Float64Array(200);
+  y[0] = 1; y[1] = 0.5;
+  for (let t = 2; t < y.length; t++) y[t] = 2 + 1.5 * y[t - 1]! - 0.7 * y[t - 2]!;
+  const m = fitAR(y, y.length, 2);
+  assert.ok(Math.abs(m.coef[0]! - 1.5) < 1e-6 && Math.abs(m.coef[1]! + 0.7) < 1e-6, `coef ${Array.from(m.coef)}`);
+  assert.ok(Math.abs(m.intercept - 2) < 1e-5 && m.residStd < 1e-6);
+  // iterated forecasts continue the recursion exactly
+  const f = arForecaster(m)(y.subarray(0, 150), 3);
+  for (let h = 0; h < 3; h++) assert.ok(Math.abs(f[h]! - y[150 + h]!) < 1e-6);
+});
+
+test('BIC picks order 2 for a noisy AR(2)', () => {
+  const rng = new Rng(3);
+  const y = new Float64Array(2000);
+  for (let t = 2; t < y.length; t++) y[t] = 0.6 * y[t - 1]! - 0.3 * y[t - 2]! + rng.normal();
+  assert.equal(selectArOrder(y, y.length), 2);
+});
+
+test('seasonal period detection finds a weekly and a yearly season, and none in white noise', () => {
+  const rng = new Rng(1);
+  const weekly = Float64Array.from({ length: 700 }, (_, t) => [5, 3, 3, 3, 3, 4, 8][t % 7]! + 0.3 * rng.normal() + Math.sin(t / 58));
+  assert.equal(detectPeriod(weekly, weekly.length), 7);
+  const yearly = Float64Array.from({ length: 1100 }, (_, t) => 10 * Math.sin((2 * Math.PI * t) / 365) + 2 * rng.normal());
+  const p = detectPeriod(yearly, yearly.length)!;
+  assert.ok(Math.abs(p - 365) <= 10, `period ${p}`); // ±3 %: long-lag autocorrelations are noisy
+  assert.equal(detectPeriod(Float64Array.from({ length: 500 }, () => rng.normal()), 500), null);
+});
+
+test('naive and seasonal naive forecasts, rolled over the test span from true history', () => {
+  const y = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  assert.deepEqual(Array.from(naiveForecaster(y.subarray(0, 4), 2)), [4, 4]);
+  assert.deepEqual(Array.from(seasonalNaiveForecaster(3)(y.subarray(0, 6), 4)), [4, 5, 6, 4]);
+  const r = rollingForecasts(y, 8, 2, naiveForecaster);
+  assert.deepEqual(Array.from(r[0]!), [8, 9]); // h = 1: y_7 for y_8, y_8 for y_9
+  assert.deepEqual(Array.from(r[1]!), [7, 8]); // h = 2: from origins 6 and 7
+});

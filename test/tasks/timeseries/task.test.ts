@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CheckpointError } from '../../../src/errors.js';
+import { TimeSeriesModel } from '../../../src/tasks/timeseries/model.js';
+import type { Series } from '../../../src/tasks/timeseries/series.js';
+import { buildSpec, fitHighway, prepareAll } from '../../../src/tasks/timeseries/setup.js';
+import { TimeSeriesTask, modelFromSpec, spansOf } from '../../../src/tasks/timeseries/task.js';
+import { Rng } from '../../../src/tensor/rng.js';
+
+const DAY = 86_400_000;
+
+function taskWith(bump: number): TimeSeriesTask {
+  const n = 240;
+  const ts = spansOf(n).testStart;
+  const values = Float64Array.from({ length: n }, (_, i) => Math.sin(i / 4) + (i >= ts ? bump : 0));
+  const times = Float64Array.from({ length: n }, (_, i) => Date.UTC(2001, 0, 1) + i * DAY);
+  const series: Series[] = [{ key: '', values, times, features: [] }];
+  const spec = buildSpec(series, { columns: { target: 'y', time: ['date'], features: [], group: null }, horizon: 2, cell: 'gru', hidden: 5, layers: 1, window: 20, lags: 3, period: null });
+  const model = new TimeSeriesModel(spec.model, { rng: new Rng(4) });
+  const prepared = prepareAll(series, spec, 2);
+  const fit = fitHighway(prepared, spec);
+  model.initFromAR(fit.beta, fit.sigma);
+  return new TimeSeriesTask({ model, spec, series: prepared, batch: 6, shrink: 1 });
+}
+
+test('training never reads the test span: changing it changes no loss, scaling or highway fit', () => {
+  const a = taskWith(0);
+  const b = taskWith(50);
+  const ra = new Rng(7);
+  const rb = new Rng(7);
+  for (let k = 0; k < 5; k++) assert.equal(a.trainStep(ra).loss.item(), b.trainStep(rb).loss.item());
+  assert.deepEqual(a.model.highway.weight.data, b.model.highway.weight.data);
+  assert.equal(a.evaluate().loss, b.evaluate().loss); // validation lies before the test span too
+});
+
+test('the model has PyTorch parameter names and its stored spec rebuilds it', () => {
+  const t = taskWith(0);
+  assert.deepEqual(t.model.namedParameters().map(([n]) => n),
+    ['rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0', 'head.weight', 'head.bias', 'highway.weight', 'highway.bias']);
+  const { model, spec } = modelFromSpec(JSON.parse(JSON.stringify(t.modelConfig())) as Record<string, unknown>);
+  assert.equal(model.parameterCount(), t.model.parameterCount());
+  assert.equal(spec.window, 20);
+  assert.throws(() => modelFromSpec({ task: 'charlm' }), (e: unknown) => e instanceof CheckpointError && /expected a timeseries model/.test(e.message));
+});
