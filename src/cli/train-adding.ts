@@ -64,18 +64,19 @@ export function memorySetup(kind: 'adding' | 'copy', v: Values, rng: Rng): TaskS
   const task = adding ? new AddingTask(options) : new CopyTask(options);
   const steps = adding ? length : length + 2 * COPY.remember;
   const be = backend();
-  // Result fields are getters: runTraining spreads the summary after training, when they are known.
-  const summary: Record<string, unknown> = { length, cell, hidden: model.options.hidden, batch: options.batch, params: model.parameterCount() };
-  const best = (k: string): number | null => (task.best?.[k] === undefined ? null : +task.best[k].toFixed(6));
-  Object.defineProperties(summary, Object.getOwnPropertyDescriptors(adding
-    ? { baseline_mse: +(task as AddingTask).baselineMse.toFixed(6), get test_mse() { return best('mse'); } }
-    : { baseline_xent: +(task as CopyTask).baselineXent.toFixed(6), get test_xent() { return best('xent'); }, get test_accuracy() { return best('accuracy'); } }));
-  Object.defineProperties(summary, Object.getOwnPropertyDescriptors({
+  const summary: Record<string, unknown> = {
+    length, cell, hidden: model.options.hidden, batch: options.batch, params: model.parameterCount(),
+    ...(adding ? { baseline_mse: +(task as AddingTask).baselineMse.toFixed(6) } : { baseline_xent: +(task as CopyTask).baselineXent.toFixed(6) }),
     target: adding ? `test_mse <= ${task.target}` : `test_accuracy >= ${task.target}`,
-    get sequences_to_target() { return task.reachedAt; },
     backend: `${be.name} (${be.isa}, ${be.threads} threads)`,
-  }));
+  };
+  const best = (k: string): number | null => (task.best?.[k] === undefined ? null : +task.best[k].toFixed(6));
+  const result = (): Record<string, unknown> => ({
+    ...(adding ? { test_mse: best('mse') } : { test_xent: best('xent'), test_accuracy: best('accuracy') }),
+    sequences_to_target: task.reachedAt,
+  });
   return {
+    result,
     task,
     optimizer: new Adam(model.namedParameters(), { lr: MEMORY_DEFAULTS.lr }),
     defaults: { lr: MEMORY_DEFAULTS.lr, schedule: 'constant', clip: MEMORY_DEFAULTS.clip, evalEvery: 100, logEvery: 20, checkpointEvery: 500 },

@@ -63,6 +63,8 @@ export interface TaskSetup {
   defaults: { lr: number; schedule: ScheduleName; clip: number; evalEvery: number; logEvery: number; checkpointEvery: number };
   /** Fields for the closing summary beside the metrics. */
   summary: Record<string, unknown>;
+  /** Fields known only once training is over (test scores, …), added to the summary then. */
+  result?: () => Record<string, unknown>;
   /** The recurrent layer whose gradient flow and gate saturation go into metrics.jsonl (see --grad-lags). */
   probeLayer?: RecurrentLayer;
   /** Lags logged when --grad-lags is not given (none: no probe unless asked). */
@@ -126,7 +128,7 @@ export async function runTraining(name: string, given: Values, io: Io, setup: (v
   }, resume);
   const metrics = Object.fromEntries(Object.entries(result.best ?? {}).map(([k, v]) => [`val_${k}`, +v.toFixed(6)]));
   const summary = {
-    task: name, ...s.summary, steps: result.steps, elapsed_s: +result.elapsedSec.toFixed(1), [`${s.task.unit}_seen`]: result.seen,
+    task: name, ...s.summary, ...s.result?.(), steps: result.steps, elapsed_s: +result.elapsedSec.toFixed(1), [`${s.task.unit}_seen`]: result.seen,
     ...metrics, interrupted: result.interrupted, stopped_early: result.stoppedEarly, out: outDir,
   };
   if (values['json'] === true) io.out(JSON.stringify(summary));
