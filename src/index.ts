@@ -30,3 +30,18 @@ export { loadModelFile, loadWeightsInto, saveModel, type ModelFile } from './io/
 export { writeFileAtomic } from './io/atomic.js';
 
 export { backend, setBackend, jsBackend, type Backend } from './backend/index.js';
+
+export { recurrentProbe } from './diagnose/train-probe.js';
+export { writeRunReport } from './report/page.js';
+export { AddingTask, CopyTask } from './tasks/memory/task.js';
+export { MemoryModel, type MemoryModelOptions } from './tasks/memory/model.js';
+export { addingBatch, copyBatch } from './tasks/memory/data.js';
+export { StreamingPredictor, type NextForecast } from './tasks/timeseries/predictor.js';
+export { forecast, type Forecast, type ForecastRequest } from './tasks/timeseries/forecast.js';
+export { TimeSeriesModel, type TimeSeriesModelOptions } from './tasks/timeseries/model.js';
+export { parseCsv, readCsv, type CsvTable } from './tasks/timeseries/csv.js';
+export {
+  arForecaster, detectPeriod, fitAR, meanForecaster, naiveForecaster, rollingForecasts, seasonalNaiveForecaster, selectArOrder,
+  type PointForecaster,
+} from './tasks/timeseries/baselines.js';
+export { coverage, mae, mase, rmse } from './tasks/timeseries/metrics.js';

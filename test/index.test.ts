@@ -5,7 +5,9 @@ import * as recur from '../src/index.js';
 test('the package root exports the documented API', () => {
   for (const name of ['Tensor', 'RNN', 'GRU', 'LSTM', 'RNNCell', 'GRUCell', 'LSTMCell', 'Linear', 'Embedding', 'Dropout', 'Conv2d',
     'MaxPool2d', 'Sequential', 'crossEntropy', 'mseLoss', 'ctcLoss', 'ctcGreedyDecode', 'ctcBeamSearch', 'SGD', 'Adam', 'AdamW',
-    'RMSprop', 'clipGradNorm', 'clipGradValue', 'saveModel', 'loadModelFile', 'RecurError', 'ShapeError', 'Rng', 'noGrad']) {
+    'RMSprop', 'clipGradNorm', 'clipGradValue', 'saveModel', 'loadModelFile', 'RecurError', 'ShapeError', 'Rng', 'noGrad',
+    'recurrentProbe', 'writeRunReport', 'AddingTask', 'CopyTask', 'MemoryModel', 'StreamingPredictor', 'forecast', 'TimeSeriesModel',
+    'parseCsv', 'fitAR', 'naiveForecaster', 'mase']) {
     assert.ok(name in recur, `${name} is exported`);
   }
 });
