@@ -2,7 +2,9 @@
 // resume), the run folder, the trainer, and the closing summary (a line, or one JSON object with --json).
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { recurrentProbe } from '../diagnose/train-probe.js';
 import { ConfigError } from '../errors.js';
+import type { RecurrentLayer } from '../nn/recurrent.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { Rng } from '../tensor/rng.js';
 import { readCheckpoint } from '../train/checkpoint.js';
@@ -12,8 +14,6 @@ import type { TrainTask } from '../train/task.js';
 import { train, type TrainResult } from '../train/trainer.js';
 import { choice, int, num } from './args.js';
 import type { Io } from './io.js';
-import type { RecurrentLayer } from '../nn/recurrent.js';
-import { recurrentProbe } from '../diagnose/train-probe.js';
 
 /** Flags every training task accepts (node:util parseArgs form). */
 export const commonTrainOptions = {
