@@ -126,8 +126,11 @@ export function runStack(spec: StackSpec, x: Tensor, h0: Tensor, c0: Tensor | nu
 
   interface LayerTape { input: Buf; I: number; mask: Buf | null; saved: (RecurrentSaved | null)[]; dims: RecurrentDims[] }
   const tape: LayerTape[] = [];
-  const hNs = allocBuf(dtype, L * D * B * P);
-  const cNs = lstm ? allocBuf(dtype, L * D * B * H) : null;
+  // With the batch in order, the last layer's output and the final states are written into the joint
+  // buffer directly; otherwise into sorted buffers that are permuted back at the end.
+  const part = (k: number): Buf => joint.data.subarray(offs[k]!, offs[k]! + sizes[k]!);
+  const hNs = perm ? allocBuf(dtype, L * D * B * P) : part(1);
+  const cNs = lstm ? (perm ? allocBuf(dtype, L * D * B * H) : part(2)) : null;
   const hAllS = opts.returnStates ? allocBuf(dtype, L * D * T * B * P) : null;
   const cAllS = opts.returnStates && lstm ? allocBuf(dtype, L * D * T * B * H) : null;
   let layerOut = layerIn;
@@ -142,7 +145,7 @@ export function runStack(spec: StackSpec, x: Tensor, h0: Tensor, c0: Tensor | nu
       for (let i = 0; i < mask.length; i++) dropped[i] = layerIn[i]! * mask[i]!;
       layerIn = dropped;
     }
-    layerOut = allocBuf(dtype, T * B * D * P);
+    layerOut = l === L - 1 && !perm ? part(0) : allocBuf(dtype, T * B * D * P);
     const entry: LayerTape = { input: layerIn, I, mask, saved: [], dims: [] };
     for (let d = 0; d < D; d++) {
       const k = l * D + d;
@@ -166,11 +169,13 @@ export function runStack(spec: StackSpec, x: Tensor, h0: Tensor, c0: Tensor | nu
     layerIn = layerOut;
   }
 
-  permuteRows(joint.data.subarray(offs[0]!), layerOut, T, B, D * P, perm, false);
-  permuteRows(joint.data.subarray(offs[1]!), hNs, L * D, B, P, perm, false);
-  if (cNs) permuteRows(joint.data.subarray(offs[2]!), cNs, L * D, B, H, perm, false);
-  if (hAllS) permuteRows(joint.data.subarray(offs[3]!), hAllS, L * D * T, B, P, perm, false);
-  if (cAllS) permuteRows(joint.data.subarray(offs[4]!), cAllS, L * D * T, B, H, perm, false);
+  if (perm) {
+    permuteRows(part(0), layerOut, T, B, D * P, perm, false);
+    permuteRows(part(1), hNs, L * D, B, P, perm, false);
+    if (cNs) permuteRows(part(2), cNs, L * D, B, H, perm, false);
+  }
+  if (hAllS) permuteRows(part(3), hAllS, L * D * T, B, P, perm, false);
+  if (cAllS) permuteRows(part(4), cAllS, L * D * T, B, H, perm, false);
 
   const result: StackResult = {
     output: view(0, [T, B, D * P]),
