@@ -239,9 +239,16 @@ export function runStack(spec: StackSpec, x: Tensor, h0: Tensor, c0: Tensor | nu
     }
     // The kernels' saved state is dead now; the traced direction's gates stay for the probe to read.
     tape.forEach((entry, l) => entry.saved.forEach((s, d) => { if (s && !(opts.trace && l === 0 && d === 0)) be.release?.(s); }));
-    if (x.requiresGrad) { const t = allocBuf(dtype, x.size); permuteRows(t, dy, T, B, spec.I, perm, false); x.accumulateGrad(t); }
-    if (h0.requiresGrad) { const t = allocBuf(dtype, h0.size); permuteRows(t, dh0, L * D, B, P, perm, false); h0.accumulateGrad(t); }
-    if (c0?.requiresGrad && dc0) { const t = allocBuf(dtype, c0.size); permuteRows(t, dc0, L * D, B, H, perm, false); c0.accumulateGrad(t); }
+    // These buffers were allocated here and nothing else holds them: a tensor without a gradient yet takes one as is.
+    const give = (t: Tensor, g: Buf, R: number, W: number): void => {
+      let inOrder = g;
+      if (perm) { inOrder = allocBuf(dtype, t.size); permuteRows(inOrder, g, R, B, W, perm, false); }
+      if (t.grad === null) t.grad = inOrder;
+      else t.accumulateGrad(inOrder);
+    };
+    if (x.requiresGrad) give(x, dy, T, spec.I);
+    if (h0.requiresGrad) give(h0, dh0, L * D, P);
+    if (c0?.requiresGrad && dc0) give(c0, dc0, L * D, H);
   };
   // Each returned view's gradient is a view of the joint gradient, so whatever flows into the outputs
   // lands in place and the views' own backward has nothing to do.
