@@ -3,9 +3,12 @@
 import { RecurError } from '../errors.js';
 import { version } from '../version.js';
 import { diagnose, diagnoseHelp } from './diagnose.js';
+import { reportCommand, reportHelp } from './report.js';
 import { evalCommand, evalHelp } from './eval.js';
+import { forecastCommand, forecastHelp } from './forecast.js';
 import { info, infoHelp } from './info.js';
 import type { Io } from './io.js';
+import { ocrCommand, ocrHelp } from './ocr.js';
 import { sampleCommand, sampleHelp } from './sample.js';
 import { trainCommand, trainHelp } from './train.js';
 
@@ -14,9 +17,12 @@ type Command = { run: (argv: string[], io: Io) => number | Promise<number>; summ
 const commands: Record<string, Command> = {
   train: { run: trainCommand, summary: 'train a model (charlm, …) with checkpoints and exact resume', help: trainHelp },
   eval: { run: evalCommand, summary: 'bits per character of a language model on any text', help: evalHelp },
+  forecast: { run: forecastCommand, summary: 'forecast the next H values of a CSV series with intervals (timeseries model)', help: forecastHelp },
   sample: { run: sampleCommand, summary: 'generate text from a language model', help: sampleHelp },
   diagnose: { run: diagnose, summary: 'exact gradient flow ‖∂h_T/∂h_k‖ of RNN/GRU/LSTM cells (vanishing/exploding)', help: diagnoseHelp },
+  report: { run: reportCommand, summary: 'a run folder as one self-contained HTML page (loss, gradient flow, gate saturation)', help: reportHelp },
   info: { run: info, summary: 'version, backend and threads; or what a model file holds', help: infoHelp },
+  ocr: { run: ocrCommand, summary: 'read the text of line images (PNG or JPEG) with a CRNN + CTC model', help: ocrHelp },
 };
 
 export const mainHelp = `recur ${version}: recurrent neural networks (RNN, GRU, LSTM) for Node.js
