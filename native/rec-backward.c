@@ -83,7 +83,7 @@ void rec_backward(const rec_args *a, const rec_bwd_io *io, const rec_saved *s) {
         float *dgn = dghn + o1 * H;
         for (int r = 0; r < n; r++)
           o->cell.grb_bwd1(dgt + (long)r * GH, dgn + (long)r * H, dh + (long)r * P, at + (long)r * GH, hp + (long)r * P, H, u0, u1);
-          REC_BARRIER(waited);
+        REC_BARRIER(waited);
         for (int r = 0; r < n; r++) rows[r] = dgn + (long)r * H;
         recur_step_gemm(drh, H, rows, n, H, &pkw, 2 * H, NULL, 0, u0, u1, 0.0f);
         for (int r = 0; r < n; r++)

@@ -69,7 +69,7 @@ void rec_forward(const rec_args *a, const rec_fwd_io *io, const rec_saved *s) {
   memset(waits, 0, sizeof waits);
   /* One step of an LSTM/RNN streamed as dot products (a state carried across calls, W4): every other
    * call walks the weights in reverse, W_hh then W_ih, so it starts on the rows the last call left in
-   * the cache instead of evicting them. Sums are the same, in a different order only across rows. */
+   * the cache instead of evicting them. Every value is computed by the same operations as before. */
   static int flip = 0;
   static int nozig = -1;
   if (nozig < 0) nozig = getenv("RECUR_NOZIG") != NULL;
@@ -154,7 +154,7 @@ void rec_forward(const rec_args *a, const rec_fwd_io *io, const rec_saved *s) {
         float *rht = rh + t * rhT;
         for (int r = 0; r < n; r++)
           o->cell.grb_gates(rht + (long)r * H, at + (long)r * GH, gt + (long)r * GH, a->bhh, hs[r], H, u0, u1);
-          REC_BARRIER(waited);
+        REC_BARRIER(waited);
         for (int r = 0; r < n; r++) rows[r] = rht + (long)r * H;
         recur_step_gemm(gt + 2 * H, GH, rows, n, H, pack ? &pk[2] : NULL, 0, a->whh + 2L * H * P, P, u0, u1, 0.0f);
         for (int r = 0; r < n; r++)
