@@ -28,11 +28,15 @@ class NativeSaved implements RecurrentSaved {
  * instead of mapping fresh pages (a large allocation costs page faults now and a GC later). */
 const pool = new Map<number, Float32Array[]>();
 const POOL_DEPTH = 16;
+/** At most this many bytes wait in the pool (lengths vary from batch to batch in some tasks, e.g. OCR widths). */
+const POOL_BYTES = 128 * 2 ** 20;
+let pooledBytes = 0;
 
 /** Uninitialised memory (no zero-fill): the kernels write every element backward reads and zero the
  * padded rows the big GEMMs see. */
 function scratch(n: number): Float32Array {
   const reused = pool.get(n)?.pop();
+  if (reused) pooledBytes -= reused.byteLength;
   const a = reused ?? ((b) => new Float32Array(b.buffer, b.byteOffset, n))(Buffer.allocUnsafeSlow(n * 4));
   return nativeTestHooks.poisonSaved ? a.fill(NaN) : a;
 }
@@ -43,7 +47,9 @@ function release(saved: RecurrentSaved): void {
   for (const b of [saved.act, saved.hPrev, saved.c, saved.cPrev, saved.hRaw, saved.aux]) {
     if (!b) continue;
     const free = pool.get(b.length) ?? [];
-    if (free.length < POOL_DEPTH) free.push(b);
+    if (free.length >= POOL_DEPTH || pooledBytes + b.byteLength > POOL_BYTES) continue;
+    free.push(b);
+    pooledBytes += b.byteLength;
     pool.set(b.length, free);
   }
 }
