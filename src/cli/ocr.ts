@@ -5,7 +5,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../errors.js';
+import { loadModelFile } from '../io/model-file.js';
 import { loadLineImage } from '../tasks/ocr/image-io.js';
+import type { LineImage } from '../tasks/ocr/line-image.js';
+import { isOtherOcrConfig, loadOtherModel, otherHeight, readOther } from '../tasks/ocr/read-other.js';
 import { type OcrModel, type Reading, loadOcrModel, readLines } from '../tasks/ocr/recognize.js';
 import { int } from './args.js';
 import type { Io } from './io.js';
@@ -14,9 +17,9 @@ export const ocrHelp = `usage: recur ocr [--model MODEL] [--beam N] [--json] IMA
 
 Reads each image (PNG or JPEG, one line of text, any size) and prints its text: just the text for one
 image, "IMAGE<TAB>text" for several.
-  --model MODEL   a model file from \`recur train ocr\`, or a shipped one: latin | devanagari | digits
+  --model MODEL   a model file from \`recur train ocr\` (any --approach), or a shipped one: latin | devanagari | digits
                   (default: latin and devanagari both, keeping the more confident reading)
-  --beam N        CTC prefix beam search width (default 8; 1 = greedy)
+  --beam N        CTC prefix beam search width (default 8; 1 = greedy; CTC models only)
   --json          one JSON object per image and line: {"file", "text", "confidence", "model"}
 
 example: recur ocr line.png`;
@@ -36,18 +39,35 @@ export function shippedModelPath(name: string): string {
   return join(packageRoot(), 'models', `ocr-${name}.safetensors`);
 }
 
-function modelsFor(given: string | undefined): { name: string; ocr: OcrModel }[] {
+/** A loaded recognizer of any approach: the line height it reads and how it reads a batch of lines. */
+interface Reader {
+  name: string;
+  height: number;
+  read(lines: readonly LineImage[], beam: number): Reading[];
+}
+
+// A model file of any approach: CRNN + CTC, or the segmented / Maxlen recognizers.
+function readerOf(name: string, path: string): Reader {
+  if (isOtherOcrConfig(loadModelFile(path).config)) {
+    const m = loadOtherModel(path);
+    return { name, height: otherHeight(m), read: (lines) => readOther(m, lines) };
+  }
+  const ocr: OcrModel = loadOcrModel(path);
+  return { name, height: ocr.model.options.height, read: (lines, beam) => readLines(ocr, lines, { beam }) };
+}
+
+function modelsFor(given: string | undefined): Reader[] {
   if (given !== undefined) {
     const name = (SHIPPED_OCR_MODELS as readonly string[]).includes(given) && !existsSync(given) ? given : null;
     const path = name ? shippedModelPath(name) : given;
     if (name && !existsSync(path)) throw new ConfigError(`--model ${name}: expected the shipped model ${path}, got no such file`, 'train one with `recur train ocr` and pass --model PATH');
-    return [{ name: given, ocr: loadOcrModel(path) }];
+    return [readerOf(given, path)];
   }
   const found = ['latin', 'devanagari'].filter((n) => existsSync(shippedModelPath(n)));
   if (found.length === 0) {
     throw new ConfigError(`recur ocr: expected a shipped model in ${join(packageRoot(), 'models')}, got none`, 'pass --model PATH with a model from `recur train ocr`');
   }
-  return found.map((n) => ({ name: n, ocr: loadOcrModel(shippedModelPath(n)) }));
+  return found.map((n) => readerOf(n, shippedModelPath(n)));
 }
 
 export async function ocrCommand(argv: string[], io: Io): Promise<number> {
@@ -58,12 +78,12 @@ export async function ocrCommand(argv: string[], io: Io): Promise<number> {
   if (positionals.length === 0) throw new ConfigError('recur ocr: expected at least one IMAGE, got none', 'usage: recur ocr [--model MODEL] IMAGE…');
   const beam = int('beam', values.beam ?? '8', 1, 100);
   const models = modelsFor(values.model);
-  const heights = new Set(models.map((m) => m.ocr.model.options.height));
+  const heights = new Set(models.map((m) => m.height));
   const images = new Map<number, ReturnType<typeof loadLineImage>[]>();
   for (const h of heights) images.set(h, positionals.map((p) => loadLineImage(p, { height: h })));
   const best: { reading: Reading; model: string }[] = positionals.map(() => ({ reading: { text: '', confidence: -1 }, model: '' }));
   for (const m of models) {
-    const read = readLines(m.ocr, images.get(m.ocr.model.options.height)!, { beam });
+    const read = m.read(images.get(m.height)!, beam);
     read.forEach((r, i) => { if (r.confidence > best[i]!.reading.confidence) best[i] = { reading: r, model: m.name }; });
   }
   positionals.forEach((file, i) => {

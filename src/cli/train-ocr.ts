@@ -1,19 +1,23 @@
-// `recur train ocr`: CRNN + CTC on rendered Latin or Devanagari lines (train fonts; validation fonts for
-// model selection) or MNIST digit strings, then CER, WER and sequence accuracy on the test fonts.
+// `recur train ocr`: CRNN + CTC (or the lecture's segmented and Maxlen recognizers, train-ocr-other.ts) on
+// rendered Latin or Devanagari lines (train fonts; validation fonts for model selection) or MNIST digit
+// strings, then CER, WER and sequence accuracy on the test fonts.
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { backend } from '../backend/index.js';
 import { ConfigError } from '../errors.js';
+import { loadModelFile } from '../io/model-file.js';
 import { Adam } from '../optim/adam.js';
 import { Crnn } from '../tasks/ocr/crnn.js';
 import { type OcrKind, OCR_KINDS, dataLog, fixedSamples, lineSource } from '../tasks/ocr/dataset.js';
 import { FONT_SPLIT } from '../tasks/ocr/fonts.js';
+import { isOtherOcrConfig } from '../tasks/ocr/read-other.js';
 import { loadOcrModel } from '../tasks/ocr/recognize.js';
 import { OcrCtcTask, scoreLines } from '../tasks/ocr/task.js';
 import type { Rng } from '../tensor/rng.js';
 import { readCheckpoint } from '../train/checkpoint.js';
 import { choice, int, num } from './args.js';
 import type { Io } from './io.js';
+import { OCR_TEST_SEED, OCR_VAL_SEED, setupMaxlen, setupSegmented, testScoresOther } from './train-ocr-other.js';
 import { type TaskSetup, commonTrainHelp, commonTrainOptions, defaultOutDir, runTraining } from './train-run.js';
 
 /** Defaults: a small CRNN that trains at about a step per second on two busy cores. */
@@ -31,7 +35,8 @@ data:
   --augment X       augmentation strength 0…1 (default ${OCR_DEFAULTS.augment})
   --val-lines N     validation lines (default ${OCR_DEFAULTS['val-lines']})   --test-lines N  test lines (default ${OCR_DEFAULTS['test-lines']})
 model:
-  --approach A      ctc (CRNN + CTC; segmented and maxlen are not built yet)
+  --approach A      ctc (CRNN + CTC, default) | segmented (cut into characters, CNN per
+                    character, BiLSTM) | maxlen (whole-line CNN features repeated Maxlen times, LSTM)
   --channels A,B,C,D  conv channels (default ${OCR_DEFAULTS.channels})
   --hidden N        LSTM size per direction (default ${OCR_DEFAULTS.hidden})   --layers N  BiLSTM layers (default ${OCR_DEFAULTS.layers})
   --batch N         lines per step (default ${OCR_DEFAULTS.batch})          --beam N    beam width for the test (default ${OCR_DEFAULTS.beam})
@@ -57,9 +62,6 @@ type Values = Record<string, string | boolean | undefined>;
 type Key = keyof typeof OCR_DEFAULTS;
 const get = (v: Values, k: Key): string => (v[k] as string | undefined) ?? OCR_DEFAULTS[k];
 
-/** Seeds of the fixed validation and test sets (independent of --seed, so runs compare on the same lines). */
-const VAL_SEED = 7001;
-const TEST_SEED = 7002;
 
 function channelsOf(v: Values): [number, number, number, number] {
   const parts = get(v, 'channels').split(',');
@@ -71,7 +73,7 @@ export function setupOcr(v: Values, rng: Rng): TaskSetup {
   const kind = choice('script', get(v, 'script'), OCR_KINDS);
   const strength = num('augment', get(v, 'augment'), 0, 1);
   const train = lineSource({ kind, split: 'train', strength });
-  const val = fixedSamples(lineSource({ kind, split: 'val', strength }), int('val-lines', get(v, 'val-lines'), 1), VAL_SEED);
+  const val = fixedSamples(lineSource({ kind, split: 'val', strength }), int('val-lines', get(v, 'val-lines'), 1), OCR_VAL_SEED);
   const model = new Crnn({ classes: train.alphabet.size, channels: channelsOf(v), hidden: int('hidden', get(v, 'hidden'), 1), layers: int('layers', get(v, 'layers'), 1, 8) }, { rng });
   const task = new OcrCtcTask({ model, train, val, batch: int('batch', get(v, 'batch'), 1) });
   const be = backend();
@@ -93,35 +95,37 @@ function testScores(modelPath: string, v: Values): Record<string, number> {
   const strength = num('augment', get(v, 'augment'), 0, 1);
   const n = int('test-lines', get(v, 'test-lines'), 1);
   const beam = int('beam', get(v, 'beam'), 1, 100);
-  const test = fixedSamples(lineSource({ kind, split: 'test', strength }), n, TEST_SEED);
+  const test = fixedSamples(lineSource({ kind, split: 'test', strength }), n, OCR_TEST_SEED);
   const s = scoreLines(ocr, test, beam);
   const out: Record<string, number> = { cer: +s.cer.toFixed(5), wer: +s.wer.toFixed(5), sequence_accuracy: +s.sequence_accuracy.toFixed(5), test_lines: s.lines };
   if (kind === 'digits') {
-    const five = fixedSamples(lineSource({ kind, split: 'test', strength, minDigits: 5, maxDigits: 5 }), n, TEST_SEED + 1);
+    const five = fixedSamples(lineSource({ kind, split: 'test', strength, minDigits: 5, maxDigits: 5 }), n, OCR_TEST_SEED + 1);
     out['sequence_accuracy_5'] = +scoreLines(ocr, five, beam).sequence_accuracy.toFixed(5);
     out['cer_5'] = +scoreLines(ocr, five, beam).cer.toFixed(5);
   }
   return out;
 }
 
+const SETUPS: Record<(typeof APPROACHES)[number], (v: Values, rng: Rng) => TaskSetup> = { ctc: setupOcr, segmented: setupSegmented, maxlen: setupMaxlen };
+
 export async function trainOcr(argv: string[], io: Io): Promise<number> {
   const { values } = parseArgs({ args: argv, options: ocrOptions, strict: true });
   if (values.help) { io.out(trainOcrHelp); return 0; }
-  const approach = choice('approach', values.approach ?? OCR_DEFAULTS.approach, APPROACHES);
-  if (approach !== 'ctc') {
-    throw new ConfigError(`--approach ${approach}: expected ctc, got a recognizer that is not built yet`, 'use --approach ctc (CRNN + CTC)');
-  }
   const given: Values = { ...values };
   if (given['resume'] === undefined && given['out'] === undefined) given['out'] = defaultOutDir('ocr');
   const outDir = (given['resume'] ?? given['out']) as string;
   const json = given['json'] === true;
   let summary: Record<string, unknown> | null = null;
   const capture: Io = { ...io, out: (t) => { if (json) summary = JSON.parse(t) as Record<string, unknown>; else io.out(t); } };
-  const rc = await runTraining('ocr', given, capture, setupOcr);
+  // The approach comes from the settings runTraining passes (the saved ones on --resume).
+  const setup = (v: Values, rng: Rng): TaskSetup => SETUPS[choice('approach', (v['approach'] as string | undefined) ?? OCR_DEFAULTS.approach, APPROACHES)](v, rng);
+  const rc = await runTraining('ocr', given, capture, setup);
   if (given['quiet'] !== true) for (const line of dataLog) io.err(`data: ${line}`);
   // On --resume the test uses the run's saved settings (--test-lines, --augment, --beam), as training does.
   const saved = given['resume'] !== undefined ? readCheckpoint(join(outDir, 'checkpoint.safetensors')).meta.run as Values : {};
-  const test = rc === 0 ? testScores(join(outDir, 'model.safetensors'), { ...saved, ...given }) : {};
+  const modelPath = join(outDir, 'model.safetensors');
+  const scores = rc === 0 && isOtherOcrConfig(loadModelFile(modelPath).config) ? testScoresOther : testScores;
+  const test = rc === 0 ? scores(modelPath, { ...saved, ...given }) : {};
   if (json) io.out(JSON.stringify({ ...(summary ?? {}), ...test }));
   else if (rc === 0) io.err(`test (fonts never seen in training): ${Object.entries(test).map(([k, x]) => `${k} ${x}`).join(', ')}`);
   return rc;

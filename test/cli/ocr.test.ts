@@ -63,12 +63,26 @@ test('recur ocr on a file that is not an image exits 2 with error and hint', () 
   assert.match(none.stderr, /expected at least one IMAGE, got none/);
 });
 
-test('the recognizers not built yet give a clear ConfigError', () => {
-  for (const a of ['segmented', 'maxlen']) {
-    const r = recur(['train', 'ocr', '--approach', a, '--steps', '1']);
-    assert.equal(r.status, 2);
-    assert.match(r.stderr, new RegExp(`error: --approach ${a}: expected ctc, got a recognizer that is not built yet`));
-  }
+for (const approach of ['segmented', 'maxlen']) {
+  test(`recur train ocr --approach ${approach} trains, scores the test set, and recur ocr reads with its model`, () => {
+    const run = join(dir, approach);
+    const r = recur(['train', 'ocr', ...tiny, '--approach', approach, '--steps', '2', '--eval-every', '2', '--out', run, '--json'], env);
+    assert.equal(r.status, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as Record<string, unknown>;
+    assert.equal(s['approach'], approach);
+    for (const k of ['cer', 'wer', 'sequence_accuracy']) assert.ok(typeof s[k] === 'number' && (s[k] as number) >= 0, `${k}: ${String(s[k])}`);
+    const read = recur(['ocr', '--model', join(run, 'model.safetensors'), linePng(join(dir, `${approach}.png`)), '--json'], env);
+    assert.equal(read.status, 0, read.stderr);
+    const row = JSON.parse(read.stdout) as { text: string; confidence: number };
+    assert.match(row.text, /^[0-9]*$/);
+    assert.ok(row.confidence >= 0 && row.confidence <= 1);
+  });
+}
+
+test('an unknown approach or script is a clear ConfigError', () => {
+  const r = recur(['train', 'ocr', '--approach', 'oracle', '--steps', '1']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--approach/);
   const bad = recur(['train', 'ocr', '--script', 'greek', '--steps', '1']);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--script/);
