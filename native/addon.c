@@ -309,6 +309,7 @@ static napi_value js_set_threads(napi_env env, napi_callback_info info) {
 }
 
 static napi_value init(napi_env env, napi_value exports) {
+  recur_start_threads();
   napi_property_descriptor props[] = {
     {"gemm", NULL, js_gemm, NULL, NULL, NULL, napi_default, NULL},
     {"recurrentForward", NULL, js_rec_forward, NULL, NULL, NULL, napi_default, NULL},

@@ -46,15 +46,33 @@ int recur_threads(void) {
 void recur_set_threads(int n) { nthreads = n > 0 ? n : omp_get_num_procs(); }
 
 /* Fine-grained loops (a barrier per time step) collapse when another process holds one of the cores: a
- * descheduled thread makes every barrier wait a whole time slice. A call whose most-waiting thread spent
- * over half its time at barriers marks the machine contended, and such loops run on one thread for the
- * next two seconds, then try again. Results do not depend on the thread count (threads own columns). */
+ * descheduled thread makes every barrier wait a whole time slice. When, over about 0.1 s of parallel
+ * calls, the most-waiting thread spent over half the time waiting, the machine is contended and the
+ * kernels run on one thread for the next second, then try again. Results do not depend on the thread
+ * count (threads own columns). */
 static double contended_until;
+
+/* Starts the thread team once, at load: a first parallel region waits for threads being created, which
+ * must not read as contention. */
+void recur_start_threads(void) {
+  int n = recur_threads();
+#pragma omp parallel num_threads(n)
+  { (void)omp_get_thread_num(); }
+}
 
 int recur_loop_threads(void) { return omp_get_wtime() < contended_until ? 1 : recur_threads(); }
 
 void recur_note_waits(const double *waited, int nt, double elapsed) {
+  static double window_start, window_wait, window_time;
+  if (nt < 2) return;
   double worst = 0;
   for (int i = 0; i < nt; i++) worst = waited[i] > worst ? waited[i] : worst;
-  if (nt > 1 && worst > 5e-4 && worst > 0.5 * elapsed) contended_until = omp_get_wtime() + 2.0;
+  window_wait += worst;
+  window_time += elapsed;
+  /* judged over ~0.1 s of calls: a lone slow call (an interrupt, a page fault) is not contention */
+  double now = omp_get_wtime();
+  if (now - window_start < 0.1) return;
+  if (window_time > 0.02 && window_wait > 0.5 * window_time) contended_until = now + 1.0;
+  window_start = now;
+  window_wait = window_time = 0;
 }

@@ -4,10 +4,7 @@
 // columns, so nothing waits between the GEMM and the cell; one barrier ends each step (two with a
 // projection or a GRU reset-before). Each step reads h_{t−1} in place from y (or h0), writes h_t into y.
 #include <omp.h>
-#include <stdlib.h>
 #include "rec-common.h"
-
-#define ZIG_ROWS 16 /* rows per block of the reverse walk */
 
 int rec_gates(int kind) { return kind == REC_LSTM ? 4 : kind == REC_GRU || kind == REC_GRU_RB ? 3 : 1; }
 
@@ -67,13 +64,6 @@ void rec_forward(const rec_args *a, const rec_fwd_io *io, const rec_saved *s) {
   const int nt = rec_threads(a, nr);
   double waits[nt > 0 ? nt : 1], started = omp_get_wtime();
   memset(waits, 0, sizeof waits);
-  /* One step of an LSTM/RNN streamed as dot products (a state carried across calls, W4): every other
-   * call walks the weights in reverse, W_hh then W_ih, so it starts on the rows the last call left in
-   * the cache instead of evicting them. Every value is computed by the same operations as before. */
-  static int flip = 0;
-  static int nozig = -1;
-  if (nozig < 0) nozig = getenv("RECUR_NOZIG") != NULL;
-  const int zig = !nozig && !pack && T == 1 && (lstm || !(gru || rb)) && (flip ^= 1);
 
 #pragma omp parallel num_threads(nt)
   {
@@ -82,10 +72,9 @@ void rec_forward(const rec_args *a, const rec_fwd_io *io, const rec_saved *s) {
     rec_part(H, nr, tid, nth, &u0, &u1);
     rec_part(P, nr, tid, nth, &p0, &p1);
     /* 1. (continued) each thread projects the gate columns of its own units: no barrier before step 0 */
-    if (!zig)
-      for (int g = 0; g < G; g++)
-        recur_gemm_ex(act + g * H + u0, GH, a->x, a->I, a->wih + ((long)g * H + u0) * a->I, a->I, (int)TB, u1 - u0,
-                      a->I, 0, 1, 1.0f, 0.0f, bias ? bias + g * H + u0 : NULL, 1);
+    for (int g = 0; g < G; g++)
+      recur_gemm_ex(act + g * H + u0, GH, a->x, a->I, a->wih + ((long)g * H + u0) * a->I, a->I, (int)TB, u1 - u0,
+                    a->I, 0, 1, 1.0f, 0.0f, bias ? bias + g * H + u0 : NULL, 1);
     int *last = (int *)recur_ws(WS_SCRATCH, (size_t)B * 7 + 2); /* last [B], then 3 × B pointers */
     const float **hs = (const float **)(last + B + (B & 1)), **cs = hs + B, **rows = cs + B;
     if (pack) {
@@ -111,22 +100,8 @@ void rec_forward(const rec_args *a, const rec_fwd_io *io, const rec_saved *s) {
       }
       if (lstm || !(gru || rb)) {
         /* gates (pre-activation, both biases in) += W_hh h_{t−1}, own units of each gate block */
-        if (zig) {
-          for (int g = G - 1; g >= 0; g--)
-            for (int c1 = u1, c0; c1 > u0; c1 = c0) {
-              c0 = c1 - ZIG_ROWS > u0 ? c1 - ZIG_ROWS : u0;
-              recur_step_gemm(at + g * H, GH, hs, n, P, NULL, 0, a->whh + (long)g * H * P, P, c0, c1, 0.0f);
-            }
-          for (int g = G - 1; g >= 0; g--)
-            for (int c1 = u1, c0; c1 > u0; c1 = c0) {
-              c0 = c1 - ZIG_ROWS > u0 ? c1 - ZIG_ROWS : u0;
-              recur_gemm_ex(at + g * H + c0, GH, a->x, a->I, a->wih + ((long)g * H + c0) * a->I, a->I, n, c1 - c0,
-                            a->I, 0, 1, 1.0f, 1.0f, bias ? bias + g * H + c0 : NULL, 1);
-            }
-        } else {
-          for (int g = 0; g < G; g++)
-            recur_step_gemm(at + g * H, GH, hs, n, P, pack ? &pk[g] : NULL, 0, a->whh + (long)g * H * P, P, u0, u1, 1.0f);
-        }
+        for (int g = 0; g < G; g++)
+          recur_step_gemm(at + g * H, GH, hs, n, P, pack ? &pk[g] : NULL, 0, a->whh + (long)g * H * P, P, u0, u1, 1.0f);
         if (!lstm) {
           for (int r = 0; r < n; r++) o->cell.rnn_fwd(yt + (long)r * P, at + (long)r * GH, relu, u0, u1);
         } else {

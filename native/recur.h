@@ -86,6 +86,8 @@ int recur_threads(void);
 void recur_set_threads(int n);
 /* Threads for loops with a barrier per step: 1 while the machine looks contended (see isa.c). */
 int recur_loop_threads(void);
+/* Creates the OpenMP team (called once when the addon loads). */
+void recur_start_threads(void);
 /* Reports each thread's seconds at barriers during a call that took `elapsed` seconds. */
 void recur_note_waits(const double *waited, int nt, double elapsed);
 
