@@ -32,10 +32,7 @@ static inline int rec_threads(const rec_args *a, int nr) {
   for (int t = 0; t < a->T; t++) maxn = rec_imin(a->B, a->bs[t] > maxn ? a->bs[t] : maxn);
   double work = (double)maxn * rec_gates(a->kind) * a->H * a->P;
   if (nt > panels) nt = panels;
-  /* a second thread pays for its barrier per step when the step is big, or when W_hh outgrows one core's
-   * cache (a memory-bound matrix–vector step, e.g. batch 1, runs from two L2s at once) */
-  double weight_bytes = 4.0 * rec_gates(a->kind) * a->H * a->P;
-  return (work < 2097152.0 && weight_bytes < 1048576.0) || nt < 1 ? 1 : nt;
+  return work < 65536.0 || nt < 1 ? 1 : nt;
 }
 
 /* Zeroes rows [n_t, B) of every step of a [T, B, W] buffer. */
