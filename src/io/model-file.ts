@@ -2,7 +2,7 @@
 // float64 models) and, in __metadata__, the model's config as JSON ("recur.config"), recur's version and
 // "format": "pt" so that transformers/safetensors load it as PyTorch weights. Loads without any other file.
 import { readFileSync } from 'node:fs';
-import { CheckpointError } from '../errors.js';
+import { CheckpointError, ConfigError } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import { version } from '../version.js';
 import { writeFileAtomic } from './atomic.js';
@@ -114,4 +114,27 @@ function configJson(config: Record<string, unknown>): string {
 function keysOf(metadata: Record<string, string>): string {
   const keys = Object.keys(metadata);
   return keys.length === 0 ? 'no metadata' : `keys [${keys.join(', ')}]`;
+}
+
+/**
+ * Rebuilds a model from the config stored in its file: picks `keys` (a CheckpointError names the first one
+ * missing, with `origin` as the hint, e.g. "the file was not saved from a charlm model") and calls `build`,
+ * whose ConfigError becomes a CheckpointError (a damaged file, or one from another version).
+ */
+export function modelFromConfig<O, M>(what: string, keys: readonly string[], config: unknown, origin: string, build: (options: O) => M): M {
+  if (typeof config !== 'object' || config === null) {
+    throw new CheckpointError(`${what} config: expected an object, got ${String(config)}`, 'the model file is damaged; re-save the model');
+  }
+  const c = config as Record<string, unknown>;
+  const picked: Record<string, unknown> = {};
+  for (const k of keys) {
+    if (!(k in c)) throw new CheckpointError(`${what} config: expected key '${k}', got keys [${Object.keys(c).join(', ')}]`, origin);
+    picked[k] = c[k];
+  }
+  try {
+    return build(picked as O);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CheckpointError(`${what} config: ${e.message}`, 'the model file is damaged or from another version; re-save the model');
+    throw e;
+  }
 }

@@ -1,7 +1,7 @@
 // CharLM: the character language model — Embedding → stacked RNN/GRU/LSTM → (Dropout) → Linear over the
 // vocabulary, time-major, with PyTorch parameter names (embed.weight, rnn.weight_ih_l0, …, head.weight,
 // head.bias). Also its parameter count in closed form, and the hidden size that hits a parameter budget.
-import { CheckpointError, ConfigError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
 import { Dropout } from '../../nn/dropout.js';
 import { Embedding } from '../../nn/embedding.js';
 import { Linear } from '../../nn/linear.js';
@@ -10,6 +10,7 @@ import { GRU, LSTM, RNN, type RecurrentLayer } from '../../nn/recurrent.js';
 import { reshape } from '../../tensor/ops.js';
 import { expectInt, expectKnownKeys, expectNumber } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { modelFromConfig } from '../../io/model-file.js';
 
 /** The recurrent cell: 'lstm' (gates i|f|g|o), 'gru' (r|z|n) or 'rnn' (Elman, tanh). */
 export type CellType = 'lstm' | 'gru' | 'rnn';
@@ -116,21 +117,9 @@ export class CharLM extends Module {
    * `vocab` are ignored). Throws CheckpointError, with the reason, when a key is missing or invalid.
    */
   static fromConfig(config: Record<string, unknown>, init?: ModuleInit): CharLM {
-    if (typeof config !== 'object' || config === null) {
-      throw new CheckpointError(`CharLM config: expected an object, got ${String(config)}`, 'the model file is damaged; re-save the model');
-    }
-    const picked: Record<string, unknown> = {};
-    for (const k of KEYS) {
-      if (!(k in config)) throw new CheckpointError(`CharLM config: expected key '${k}', got keys [${Object.keys(config).join(', ')}]`, 'the file was not saved from a charlm model');
-      picked[k] = config[k];
-    }
-    try {
-      return new CharLM(picked as unknown as CharLMOptions, init);
-    } catch (e) {
-      if (e instanceof ConfigError) throw new CheckpointError(`CharLM config: ${e.message}`, 'the model file is damaged or from another version; re-save the model');
-      throw e;
-    }
+    return modelFromConfig('CharLM', KEYS, config, 'the file was not saved from a charlm model', (o: CharLMOptions) => new CharLM(o, init));
   }
+
 }
 
 /** Gates per cell: G = 4 (LSTM), 3 (GRU), 1 (RNN). */

@@ -1,13 +1,14 @@
 // MemoryModel: the model of the long-memory benchmarks — one RNN/GRU/LSTM layer and a Linear head, read
 // at the last step (adding: a regression) or at every step (copy: class logits). PyTorch parameter names
 // (rnn.weight_ih_l0, …, head.weight, head.bias), so `recur diagnose gradients` and `recur info` read it.
-import { CheckpointError, ConfigError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
 import { Linear } from '../../nn/linear.js';
 import { Module, type ModuleInit, initOf } from '../../nn/module.js';
 import { GRU, LSTM, RNN, type RecurrentLayer } from '../../nn/recurrent.js';
 import { reshape } from '../../tensor/ops.js';
 import { expectInt, expectKnownKeys, expectNumber, expectShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { modelFromConfig } from '../../io/model-file.js';
 
 /** The recurrent cell: 'rnn' (Elman, tanh), 'gru' (r|z|n) or 'lstm' (i|f|g|o). */
 export type MemoryCell = 'rnn' | 'gru' | 'lstm';
@@ -88,17 +89,7 @@ export class MemoryModel extends Module {
 
   /** Rebuilds a model from a stored `config()` (other keys are ignored); CheckpointError when it does not fit. */
   static fromConfig(config: Record<string, unknown>, init?: ModuleInit): MemoryModel {
-    if (typeof config !== 'object' || config === null) throw new CheckpointError(`MemoryModel config: expected an object, got ${String(config)}`, 'the model file is damaged; re-save the model');
-    const picked: Record<string, unknown> = {};
-    for (const k of KEYS) {
-      if (!(k in config)) throw new CheckpointError(`MemoryModel config: expected key '${k}', got keys [${Object.keys(config).join(', ')}]`, 'the file was not saved by recur train adding or copy');
-      picked[k] = config[k];
-    }
-    try {
-      return new MemoryModel(picked as unknown as MemoryModelOptions, init);
-    } catch (e) {
-      if (e instanceof ConfigError) throw new CheckpointError(`MemoryModel config: ${e.message}`, 'the model file is damaged or from another version; re-save the model');
-      throw e;
-    }
+    return modelFromConfig('MemoryModel', KEYS, config, 'the file was not saved by recur train adding or copy', (o: MemoryModelOptions) => new MemoryModel(o, init));
   }
+
 }

@@ -1,7 +1,7 @@
 // CRNN (Shi, Bai & Yao 2017): a convolutional stack whose output columns form a sequence, a stacked
 // bidirectional LSTM over the columns, and a Linear layer to the characters plus the CTC blank.
 // Parameter names are PyTorch's (cnn.0.weight, rnn.weight_ih_l0_reverse, head.weight, …).
-import { CheckpointError, ConfigError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
 import { Conv2d } from '../../nn/conv2d.js';
 import { Linear } from '../../nn/linear.js';
 import { Module, type ModuleInit, initOf } from '../../nn/module.js';
@@ -10,6 +10,7 @@ import { LSTM } from '../../nn/recurrent.js';
 import { Sequential } from '../../nn/sequential.js';
 import { expectInt, expectKnownKeys, expectShape } from '../../tensor/shape.js';
 import { Tensor, record } from '../../tensor/tensor.js';
+import { modelFromConfig } from '../../io/model-file.js';
 
 /** Sizes of a CRNN (also its stored config). */
 export interface CrnnOptions {
@@ -149,16 +150,7 @@ export class Crnn extends Module {
 
   /** Rebuilds a Crnn from a stored config; CheckpointError if it is not a valid one. */
   static fromConfig(config: Record<string, unknown>, init?: ModuleInit): Crnn {
-    const picked: Record<string, unknown> = {};
-    for (const k of KEYS) {
-      if (!(k in (config ?? {}))) throw new CheckpointError(`Crnn config: expected key '${k}', got keys [${Object.keys(config ?? {}).join(', ')}]`, 'the file was not saved from an OCR CRNN');
-      picked[k] = config[k];
-    }
-    try {
-      return new Crnn(picked as unknown as CrnnOptions, init);
-    } catch (e) {
-      if (e instanceof ConfigError) throw new CheckpointError(`Crnn config: ${e.message}`, 'the model file is damaged or from another version');
-      throw e;
-    }
+    return modelFromConfig('Crnn', KEYS, config, 'the file was not saved from an OCR CRNN', (o: CrnnOptions) => new Crnn(o, init));
   }
+
 }

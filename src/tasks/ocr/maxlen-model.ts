@@ -1,7 +1,7 @@
 // Recognizer (b), without segmentation: a CNN reads the whole line, its feature map is pooled to one
 // fixed-size vector, the vector is repeated Maxlen times into a sequence, an LSTM runs over it and a
 // Linear layer gives logits per position: the characters, then the end symbol (class 0), then nothing.
-import { CheckpointError, ConfigError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
 import { ReLU } from '../../nn/activation.js';
 import { Conv2d } from '../../nn/conv2d.js';
 import { Linear } from '../../nn/linear.js';
@@ -13,6 +13,7 @@ import { relu } from '../../tensor/ops.js';
 import { standardise } from './segmented-model.js';
 import { expectInt, expectKnownKeys, expectShape } from '../../tensor/shape.js';
 import { Tensor, record } from '../../tensor/tensor.js';
+import { modelFromConfig } from '../../io/model-file.js';
 
 /** Sizes of a MaxlenNet (also its stored config, beside the alphabet). */
 export interface MaxlenNetOptions {
@@ -150,16 +151,7 @@ export class MaxlenNet extends Module {
 
   /** Rebuilds a MaxlenNet from a stored config; CheckpointError if it is not a valid one. */
   static fromConfig(config: Record<string, unknown>, init?: ModuleInit): MaxlenNet {
-    const picked: Record<string, unknown> = {};
-    for (const k of KEYS) {
-      if (!(k in (config ?? {}))) throw new CheckpointError(`MaxlenNet config: expected key '${k}', got keys [${Object.keys(config ?? {}).join(', ')}]`, 'the file was not saved from a Maxlen OCR model');
-      picked[k] = config[k];
-    }
-    try {
-      return new MaxlenNet(picked as unknown as MaxlenNetOptions, init);
-    } catch (e) {
-      if (e instanceof ConfigError) throw new CheckpointError(`MaxlenNet config: ${e.message}`, 'the model file is damaged or from another version');
-      throw e;
-    }
+    return modelFromConfig('MaxlenNet', KEYS, config, 'the file was not saved from a Maxlen OCR model', (o: MaxlenNetOptions) => new MaxlenNet(o, init));
   }
+
 }

@@ -12,6 +12,7 @@ import { Sequential } from '../../nn/sequential.js';
 import { reshape } from '../../tensor/ops.js';
 import { expectInt, expectKnownKeys, expectShape } from '../../tensor/shape.js';
 import { Tensor, record } from '../../tensor/tensor.js';
+import { modelFromConfig } from '../../io/model-file.js';
 
 /**
  * The units a segmented model classifies: class 0 is "unknown" (a unit not in the list, decoded as ''),
@@ -173,16 +174,7 @@ export class SegmentedNet extends Module {
 
   /** Rebuilds a SegmentedNet from a stored config; CheckpointError if it is not a valid one. */
   static fromConfig(config: Record<string, unknown>, init?: ModuleInit): SegmentedNet {
-    const picked: Record<string, unknown> = {};
-    for (const k of KEYS) {
-      if (!(k in (config ?? {}))) throw new CheckpointError(`SegmentedNet config: expected key '${k}', got keys [${Object.keys(config ?? {}).join(', ')}]`, 'the file was not saved from a segmented OCR model');
-      picked[k] = config[k];
-    }
-    try {
-      return new SegmentedNet(picked as unknown as SegmentedNetOptions, init);
-    } catch (e) {
-      if (e instanceof ConfigError) throw new CheckpointError(`SegmentedNet config: ${e.message}`, 'the model file is damaged or from another version');
-      throw e;
-    }
+    return modelFromConfig('SegmentedNet', KEYS, config, 'the file was not saved from a segmented OCR model', (o: SegmentedNetOptions) => new SegmentedNet(o, init));
   }
+
 }
