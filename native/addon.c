@@ -4,7 +4,11 @@
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include "recur.h"
 
 #define MAXARGS 40
@@ -308,7 +312,20 @@ static napi_value js_set_threads(napi_env env, napi_callback_info info) {
   return undef(env);
 }
 
+/* Training steps allocate and drop many megabyte-sized typed arrays. glibc serves those from fresh mmap
+ * pages, so every step page-faults them in again inside the kernels (serialised across threads). Kept in
+ * the heap instead, freed blocks are reused. Skipped when the user tunes glibc's malloc through its
+ * environment variables. */
+static void keep_large_blocks(void) {
+#ifdef __GLIBC__
+  if (getenv("MALLOC_MMAP_THRESHOLD_") || getenv("MALLOC_TRIM_THRESHOLD_")) return;
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
+}
+
 static napi_value init(napi_env env, napi_value exports) {
+  keep_large_blocks();
   recur_start_threads();
   napi_property_descriptor props[] = {
     {"gemm", NULL, js_gemm, NULL, NULL, NULL, napi_default, NULL},
