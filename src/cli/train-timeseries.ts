@@ -109,7 +109,7 @@ export function setupTimeseries(v: Values, rng: Rng, keep: (t: TimeSeriesTask, l
     defaults: { lr: 3e-3, schedule: 'cosine', clip: 1, evalEvery: 100, logEvery: 25, checkpointEvery: 500 },
     summary: { csv: v['csv'], target: spec.columns.target, series: series.length, points: series.reduce((a, b) => a + b.values.length, 0), skipped_rows: skipped,
       cell: spec.model.cell, hidden: spec.model.hidden, layers: spec.model.layers, window: spec.window, lags: spec.lags, period: spec.period, transform: spec.transform, level: spec.level,
-      calendar: spec.calendar, ridge: fit.ridge, horizon: H, params: model.parameterCount(), backend: `${be.name} (${be.isa}, ${be.threads} threads)` },
+      calendar: spec.calendar, ridge: Number.isFinite(fit.ridge) ? fit.ridge : 'infinite (last value)', horizon: H, params: model.parameterCount(), backend: `${be.name} (${be.isa}, ${be.threads} threads)` },
   };
 }
 

@@ -80,8 +80,9 @@ const FOLDS = 5;
  * (see `fillInputs`; ℓ as for the last target of a window) over every series' training targets before its
  * validation span, with ridge λ·N shrinking towards the last-value forecast. λ comes from `RIDGE_GRID` by
  * 5-fold blocked cross-validation over the targets before the test span (each series cut into 5 contiguous
- * blocks; valid for autoregressions, Bergmeir et al. 2018). Returns the weights (intercept last), the
- * training residual std and λ. On a random walk λ grows and the start is close to the naive forecast.
+ * blocks; valid for autoregressions, Bergmeir et al. 2018), with λ = ∞ (β = 0: exactly the last-value
+ * forecast) as one more candidate. Returns the weights (intercept last), the training residual std and λ.
+ * On a random walk λ grows and the start is the naive forecast or close to it.
  */
 export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSpec): { beta: Float64Array; sigma: number; ridge: number } {
   const p = spec.lags;
@@ -130,6 +131,9 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
     for (const f of folds) if (f.fit.N > K && f.held.N > 0) err += sse(leastSquares(f.fit.X, f.fit.y, f.fit.N, K, ridge), f.held);
     if (err < best.err) best = { ridge, err };
   }
-  const beta = leastSquares(tr.X, tr.y, tr.N, K, best.ridge);
-  return { beta, sigma: Math.sqrt(sse(beta, tr) / tr.N), ridge: best.ridge };
+  // λ = ∞ too: β = 0 is the last-value forecast itself, which a random walk's folds may prefer to any fit.
+  const naive = new Float64Array(K);
+  const naiveErr = folds.reduce((e, f) => e + (f.fit.N > K && f.held.N > 0 ? sse(naive, f.held) : 0), 0);
+  const beta = naiveErr < best.err ? naive : leastSquares(tr.X, tr.y, tr.N, K, best.ridge);
+  return { beta, sigma: Math.sqrt(sse(beta, tr) / tr.N), ridge: naiveErr < best.err ? Infinity : best.ridge };
 }

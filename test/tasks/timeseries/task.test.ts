@@ -42,3 +42,20 @@ test('the model has PyTorch parameter names and its stored spec rebuilds it', ()
   assert.equal(spec.window, 20);
   assert.throws(() => modelFromSpec({ task: 'charlm' }), (e: unknown) => e instanceof CheckpointError && /expected a timeseries model/.test(e.message));
 });
+
+test('on a random walk the highway can start as the last-value forecast itself (λ = ∞), and on a sine it does not', () => {
+  const fitOf = (values: Float64Array): ReturnType<typeof fitHighway> => {
+    const times = Float64Array.from(values, (_, i) => Date.UTC(2001, 0, 1) + i * DAY);
+    const series: Series[] = [{ key: '', values, times, features: [] }];
+    const spec = buildSpec(series, { columns: { target: 'y', time: ['date'], features: [], group: null }, horizon: 2, cell: 'gru', hidden: 5, layers: 1, window: 20, lags: 6, period: null });
+    return fitHighway(prepareAll(series, spec, 2), spec);
+  };
+  const rng = new Rng(11);
+  const walk = new Float64Array(400);
+  for (let i = 1; i < walk.length; i++) walk[i] = walk[i - 1]! + rng.normal();
+  const w = fitOf(walk);
+  assert.equal(w.ridge, Infinity);
+  assert.ok(w.beta.every((b) => b === 0));
+  const s = fitOf(Float64Array.from({ length: 400 }, (_, i) => 10 + Math.sin(i / 5)));
+  assert.ok(Number.isFinite(s.ridge) && s.beta.some((b) => b !== 0));
+});
