@@ -46,6 +46,13 @@ class Relu extends Module {
  * [B, C, h, T] → [T, B, C·h]: column t of every image becomes step t, its C·h values the features
  * (feature index c·h + row). One node on the tape.
  */
+/** The four conv channel counts of an OCR CNN option (`what` names it in errors), or `fallback`. */
+export function expectChannels(what: string, ch: unknown, fallback: readonly number[]): [number, number, number, number] {
+  const given = ch ?? fallback;
+  if (!Array.isArray(given) || given.length !== 4) throw new ConfigError(`${what}: expected 4 channel counts, got ${JSON.stringify(given)}`);
+  return given.map((c, i) => expectInt(`${what}[${i}]`, c, 1)) as [number, number, number, number];
+}
+
 export function columnsToSequence(x: Tensor): Tensor {
   const [B, C, h, T] = x.shape as [number, number, number, number];
   const F = C * h;
@@ -87,9 +94,7 @@ export class Crnn extends Module {
     expectKnownKeys('Crnn', options, KEYS);
     const height = expectInt('Crnn.height', options.height ?? 32, 8);
     if (height % 8 !== 0) throw new ConfigError(`Crnn.height: expected a multiple of 8, got ${height}`, 'lines are normalised to 32 px by default');
-    const ch = options.channels ?? [32, 64, 96, 96];
-    if (!Array.isArray(ch) || ch.length !== 4) throw new ConfigError(`Crnn.channels: expected 4 channel counts, got ${JSON.stringify(ch)}`);
-    const channels = ch.map((c, i) => expectInt(`Crnn.channels[${i}]`, c, 1)) as unknown as [number, number, number, number];
+    const channels = expectChannels('Crnn.channels', options.channels, [32, 64, 96, 96]);
     this.options = Object.freeze({ classes: expectInt('Crnn.classes', options.classes, 2), height, channels,
       hidden: expectInt('Crnn.hidden', options.hidden ?? 128, 1), layers: expectInt('Crnn.layers', options.layers ?? 2, 1) });
     const { rng, dtype } = initOf(init);

@@ -14,6 +14,7 @@ import { standardise } from './segmented-model.js';
 import { expectInt, expectKnownKeys, expectShape } from '../../tensor/shape.js';
 import { Tensor, record } from '../../tensor/tensor.js';
 import { modelFromConfig } from '../../io/model-file.js';
+import { expectChannels } from './crnn.js';
 
 /** Sizes of a MaxlenNet (also its stored config, beside the alphabet). */
 export interface MaxlenNetOptions {
@@ -102,9 +103,7 @@ export class MaxlenNet extends Module {
     expectKnownKeys('MaxlenNet', options, KEYS);
     const height = expectInt('MaxlenNet.height', options.height ?? 32, 8);
     if (height % 8 !== 0) throw new ConfigError(`MaxlenNet.height: expected a multiple of 8, got ${height}`, 'lines are normalised to 32 px by default');
-    const ch = options.channels ?? [16, 32, 48, 64];
-    if (!Array.isArray(ch) || ch.length !== 4) throw new ConfigError(`MaxlenNet.channels: expected 4 channel counts, got ${JSON.stringify(ch)}`);
-    const channels = ch.map((c, i) => expectInt(`MaxlenNet.channels[${i}]`, c, 1)) as unknown as [number, number, number, number];
+    const channels = expectChannels('MaxlenNet.channels', options.channels, [16, 32, 48, 64]);
     this.options = Object.freeze({ classes: expectInt('MaxlenNet.classes', options.classes, 2), maxlen: expectInt('MaxlenNet.maxlen', options.maxlen, 1),
       height, channels, bins: expectInt('MaxlenNet.bins', options.bins ?? 8, 1), hidden: expectInt('MaxlenNet.hidden', options.hidden ?? 96, 1),
       layers: expectInt('MaxlenNet.layers', options.layers ?? 2, 1) });

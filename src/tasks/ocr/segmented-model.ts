@@ -13,6 +13,7 @@ import { reshape } from '../../tensor/ops.js';
 import { expectInt, expectKnownKeys, expectShape } from '../../tensor/shape.js';
 import { Tensor, record } from '../../tensor/tensor.js';
 import { modelFromConfig } from '../../io/model-file.js';
+import { expectChannels } from './crnn.js';
 
 /**
  * The units a segmented model classifies: class 0 is "unknown" (a unit not in the list, decoded as ''),
@@ -120,9 +121,7 @@ export class SegmentedNet extends Module {
     expectKnownKeys('SegmentedNet', options, KEYS);
     const size = expectInt('SegmentedNet.size', options.size ?? 24, 8);
     if (size % 8 !== 0) throw new ConfigError(`SegmentedNet.size: expected a multiple of 8, got ${size}`, 'use 24 or 32');
-    const ch = options.channels ?? [16, 32, 48, 64];
-    if (!Array.isArray(ch) || ch.length !== 4) throw new ConfigError(`SegmentedNet.channels: expected 4 channel counts, got ${JSON.stringify(ch)}`);
-    const channels = ch.map((c, i) => expectInt(`SegmentedNet.channels[${i}]`, c, 1)) as unknown as [number, number, number, number];
+    const channels = expectChannels('SegmentedNet.channels', options.channels, [16, 32, 48, 64]);
     this.options = Object.freeze({ classes: expectInt('SegmentedNet.classes', options.classes, 2), size, channels,
       hidden: expectInt('SegmentedNet.hidden', options.hidden ?? 96, 1), layers: expectInt('SegmentedNet.layers', options.layers ?? 1, 1) });
     const shared: ModuleInit = initOf(init);
