@@ -48,11 +48,12 @@ interface Reader {
 
 // A model file of any approach: CRNN + CTC, or the segmented / Maxlen recognizers.
 function readerOf(name: string, path: string): Reader {
-  if (isOtherOcrConfig(loadModelFile(path).config)) {
-    const m = loadOtherModel(path);
+  const file = loadModelFile(path);
+  if (isOtherOcrConfig(file.config)) {
+    const m = loadOtherModel(file);
     return { name, height: otherHeight(m), read: (lines) => readOther(m, lines) };
   }
-  const ocr: OcrModel = loadOcrModel(path);
+  const ocr: OcrModel = loadOcrModel(file);
   return { name, height: ocr.model.options.height, read: (lines, beam) => readLines(ocr, lines, { beam }) };
 }
 

@@ -1,7 +1,7 @@
 // Model files of recognizers (a) segmented and (b) Maxlen for `recur ocr`: rebuild either from its stored
 // config, load its weights, and read normalised lines with it. (CRNN + CTC files go through recognize.ts.)
 import { CheckpointError } from '../../errors.js';
-import { loadModelFile, loadWeightsInto } from '../../io/model-file.js';
+import { type ModelFile, loadModelFile, loadWeightsInto } from '../../io/model-file.js';
 import { Alphabet } from './alphabet.js';
 import { OCR_KINDS, type OcrKind } from './dataset.js';
 import { LINE_HEIGHT, type LineImage } from './line-image.js';
@@ -45,9 +45,9 @@ export function otherFromConfig(config: Record<string, unknown>): OtherOcr {
   throw new CheckpointError(`model config approach: expected 'segmented' or 'maxlen', got ${JSON.stringify(config['approach'])}`, 'CRNN + CTC models load with loadOcrModel');
 }
 
-/** Loads a segmented or Maxlen model file written by `recur train ocr --approach segmented|maxlen`. */
-export function loadOtherModel(path: string): OtherOcr {
-  const file = loadModelFile(path);
+/** Loads a segmented or Maxlen model file written by `recur train ocr --approach segmented|maxlen` (a path, or the file already read). */
+export function loadOtherModel(source: string | ModelFile): OtherOcr {
+  const file = typeof source === 'string' ? loadModelFile(source) : source;
   const m = otherFromConfig(file.config);
   loadWeightsInto(m.ocr.model, file.tensors);
   m.ocr.model.eval();

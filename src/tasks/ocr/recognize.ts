@@ -1,7 +1,7 @@
 // Reading lines with a trained CRNN: batched forward without gradients, CTC greedy or beam decoding to
 // text with a confidence, and model files (config + alphabet beside the weights) in and out.
 import { CheckpointError } from '../../errors.js';
-import { loadModelFile, loadWeightsInto } from '../../io/model-file.js';
+import { type ModelFile, loadModelFile, loadWeightsInto } from '../../io/model-file.js';
 import { ctcBeamSearch, ctcGreedyDecode } from '../../loss/ctc-decode.js';
 import { logSoftmaxRows } from '../../loss/cross-entropy.js';
 import { noGrad } from '../../tensor/tensor.js';
@@ -98,9 +98,9 @@ export function ocrFromConfig(config: Record<string, unknown>): OcrModel {
   return { model, alphabet, kind };
 }
 
-/** Loads an OCR model file written by `recur train ocr` (CheckpointError for other or damaged files). */
-export function loadOcrModel(path: string): OcrModel {
-  const file = loadModelFile(path);
+/** Loads an OCR model file written by `recur train ocr` (a path, or the file already read; CheckpointError for other or damaged files). */
+export function loadOcrModel(source: string | ModelFile): OcrModel {
+  const file = typeof source === 'string' ? loadModelFile(source) : source;
   const ocr = ocrFromConfig(file.config);
   loadWeightsInto(ocr.model, file.tensors);
   ocr.model.eval();
