@@ -8,6 +8,7 @@
         "native/isa.c",
         "native/gemm.c",
         "native/rec-forward.c",
+        "native/rec-pack.c",
         "native/rec-backward.c",
         "native/ops.c",
         "native/kernels-portable.c",

@@ -5,7 +5,7 @@ import { backend } from '../src/backend/index.js';
 import { crossEntropy } from '../src/loss/cross-entropy.js';
 import { Embedding } from '../src/nn/embedding.js';
 import { Linear } from '../src/nn/linear.js';
-import { GRU, LSTM, RNN, type RecurrentLayer, type RecurrentState } from '../src/nn/recurrent.js';
+import { GRU, LSTM, RNN, type RecurrentLayer } from '../src/nn/recurrent.js';
 import { Adam } from '../src/optim/adam.js';
 import { SGD } from '../src/optim/sgd.js';
 import { normal } from '../src/tensor/init.js';
@@ -39,7 +39,7 @@ export const DESCRIPTIONS: Readonly<Record<WorkloadName, string>> = {
   W1: 'LSTM language-model training step (V 96 → E 64, H 256, B 32, T 64, Adam)',
   W2: 'W1 with a GRU',
   W3: '2-layer bidirectional LSTM (I 40, H 128, B 16, T 200), per-frame linear to 30, Adam',
-  W4: 'streaming LSTM inference (I 128, H 512, B 1), one step per call, 1000 steps',
+  W4: 'streaming LSTM inference (I 128, H 512, B 1), one step per call (lstm.stream()), 1000 steps',
   'W4-seq': 'the same 1000 steps as one forward call',
   W5: 'tanh RNN (I 32, H 128, B 64, T 100), last-step linear to 10, SGD',
   'G-32x320x1024': 'SGEMM [32×320]·[320×1024]',
@@ -149,22 +149,24 @@ function framewise(z: Sizes, rng: Rng): Workload {
   };
 }
 
-/** W4 / W4-seq: LSTM inference (eval, noGrad), batch 1, S steps; one step per call carrying {h, c}, or one call. */
+/**
+ * W4 / W4-seq: LSTM inference, batch 1, S steps from a zero state: one step per call through
+ * `lstm.stream()` (the state carried between calls, weights bound once), or one `forward` call.
+ */
 function streaming(name: 'W4' | 'W4-seq', z: Sizes, rng: Rng): Workload {
   const { I, H, S } = z as typeof STREAM;
   const lstm = new LSTM({ inputSize: I, hiddenSize: H }, { rng }).eval();
   const xs = normal(Tensor.zeros([S, 1, I]), 0, 1, rng); // [S, 1, I]
-  const steps = Array.from({ length: S }, (_, t) => new Tensor(xs.data.subarray(t * I, (t + 1) * I), [1, 1, I])); // views
+  const steps = Array.from({ length: S }, (_, t) => xs.data.subarray(t * I, (t + 1) * I)); // views, [1, I] each
+  const stream = name === 'W4' ? lstm.stream() : null;
   let last = NaN;
-  const step = name === 'W4'
-    ? () => noGrad(() => {
-      let state: RecurrentState = {};
-      for (const x of steps) {
-        const r = lstm.forward(x, state);
-        state = { h: r.h, c: r.c! };
-      }
-      last = checksum(state.h!.data);
-    })
+  const step = stream
+    ? () => {
+      stream.reset();
+      let y: Tensor | null = null;
+      for (const x of steps) y = stream.step(x);
+      last = checksum(y!.data);
+    }
     : () => noGrad(() => { last = checksum(lstm.forward(xs).h.data); });
   return {
     name, ...metricOf(name), sizes: z, warmup: 1, step,

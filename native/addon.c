@@ -130,7 +130,7 @@ static rec_args rec_common(args *ap) {
   return r;
 }
 
-/* recurrentForward(…14 common…, h0, c0, y, hN, cN, cAll, act, hprev, c, cprev, hraw, aux) */
+/* recurrentForward(…14 common…, h0, c0, y, hN, cN, cAll, act, hprev, c, cprev, hraw, aux, pre) */
 static napi_value js_rec_forward(napi_env env, napi_callback_info info) {
   napi_value argv[MAXARGS];
   args a = get_args(env, info, argv);
@@ -153,8 +153,45 @@ static napi_value js_rec_forward(napi_env env, napi_callback_info info) {
     if (r.whr) s.hraw = F32(24, "hraw", TB * r.H);
     if (r.kind == REC_GRU || r.kind == REC_GRU_RB) s.aux = F32(25, "aux", TB * r.H);
   }
+  if (!a.failed && !is_null(&a, 26)) {
+    const int proj = r.whr != NULL;
+    const size_t n = rec_packed_size(r.kind, r.I, r.H, r.P, proj);
+    r.pre = F32(26, "pre", n);
+    if (!a.failed && !rec_pack_matches(r.pre, n, r.kind, r.I, r.H, r.P, proj))
+      fail(&a, "pre", "packed for other sizes or another instruction set: pack again");
+  }
   if (a.failed) return NULL;
   rec_forward(&r, &io, train ? &s : NULL);
+  return undef(env);
+}
+
+/* recurrentPackedSize(kind, I, H, P, proj): floats recurrentPack writes under the active ISA */
+static napi_value js_rec_packed_size(napi_env env, napi_callback_info info) {
+  napi_value argv[MAXARGS], res;
+  args a = get_args(env, info, argv);
+  int kind = integer(&a, 0, "kind", 0), I = integer(&a, 1, "I", 1), H = integer(&a, 2, "H", 1),
+      P = integer(&a, 3, "P", 1), proj = boolean(&a, 4, "proj");
+  if (!a.failed && kind > REC_GRU_RB) fail(&a, "kind", "expected 0 … 4");
+  if (a.failed) return NULL;
+  napi_create_double(env, (double)rec_packed_size(kind, I, H, P, proj), &res);
+  return res;
+}
+
+/* recurrentPack(out, kind, I, H, P, wIh, wHh, wHr) */
+static napi_value js_rec_pack(napi_env env, napi_callback_info info) {
+  napi_value argv[MAXARGS];
+  args a = get_args(env, info, argv);
+  int kind = integer(&a, 1, "kind", 0), I = integer(&a, 2, "I", 1), H = integer(&a, 3, "H", 1),
+      P = integer(&a, 4, "P", 1);
+  if (!a.failed && kind > REC_GRU_RB) fail(&a, "kind", "expected 0 … 4");
+  if (a.failed) return NULL;
+  const size_t GH = (size_t)rec_gates(kind) * H;
+  const float *whr = F32N(7, "wHr", (size_t)P * H);
+  if (!a.failed && !whr && P != H) fail(&a, "P", "expected P = H without a projection");
+  float *out = F32(0, "out", rec_packed_size(kind, I, H, P, whr != NULL));
+  const float *wih = F32(5, "wIh", GH * I), *whh = F32(6, "wHh", GH * P);
+  if (a.failed) return NULL;
+  rec_pack(out, kind, I, H, P, wih, whh, whr);
   return undef(env);
 }
 
@@ -331,6 +368,8 @@ static napi_value init(napi_env env, napi_value exports) {
     {"gemm", NULL, js_gemm, NULL, NULL, NULL, napi_default, NULL},
     {"recurrentForward", NULL, js_rec_forward, NULL, NULL, NULL, napi_default, NULL},
     {"recurrentBackward", NULL, js_rec_backward, NULL, NULL, NULL, napi_default, NULL},
+    {"recurrentPackedSize", NULL, js_rec_packed_size, NULL, NULL, NULL, napi_default, NULL},
+    {"recurrentPack", NULL, js_rec_pack, NULL, NULL, NULL, napi_default, NULL},
     {"softmaxXent", NULL, js_xent, NULL, NULL, NULL, napi_default, NULL},
     {"softmaxXentBackward", NULL, js_xent_backward, NULL, NULL, NULL, napi_default, NULL},
     {"adam", NULL, js_adam, NULL, NULL, NULL, napi_default, NULL},

@@ -194,3 +194,17 @@ void recur_step_gemm(float *C, long ldc, const float *const *rows, int n, int K,
     }
   }
 }
+
+void recur_packed_gemm(float *C, long ldc, const float *A, int M, int K, const packed_b *pk, int j0, int j1,
+                       const float *bias) {
+  const isa_ops *o = recur_isa();
+  const int mr = o->mr, nr = pk->nr;
+  if (j1 > pk->N) j1 = pk->N;
+  for (int j = j0; j < j1; j += nr) {
+    const float *bp = pk->p + (long)(j / nr) * pk->K * nr;
+    int w = imin(nr, j1 - j);
+    for (int i = 0; i < M; i += mr)
+      o->ki[imin(mr, M - i)](K, A + (long)i * K, K, bp, nr, C + (long)i * ldc + j, ldc, w, 1.0f, 0.0f,
+                             bias ? bias + j : NULL);
+  }
+}

@@ -52,11 +52,13 @@ void rec_forward(const rec_args *a, const rec_fwd_io *io, const rec_saved *s) {
     steps += a->bs[t] > 0;
   }
   /* Packing W_hh costs about two passes over it; a step of ≤ 4 rows streams it once as dot products. */
-  const int pack = maxn > 4 || steps >= 4;
-  packed_b pk[4] = {{0}}, pkr = {0};
+  const int pack = a->pre || maxn > 4 || steps >= 4;
+  packed_b pk[4] = {{0}}, pkr = {0}, pki[4] = {{0}};
   float *pmem = NULL;
   size_t gsz = recur_packed_size(P, H, nr), rsz = a->whr ? recur_packed_size(H, P, nr) : 0;
-  if (pack) {
+  if (a->pre) {
+    rec_pack_views(a->pre, a->kind, a->I, H, P, a->whr != NULL, pki, pk, &pkr);
+  } else if (pack) {
     pmem = recur_ws(WS_PACK, G * gsz + rsz);
     for (int g = 0; g < G; g++) recur_packed_init(&pk[g], pmem + g * gsz, P, H, nr);
     if (a->whr) recur_packed_init(&pkr, pmem + G * gsz, H, P, nr);
@@ -72,12 +74,16 @@ void rec_forward(const rec_args *a, const rec_fwd_io *io, const rec_saved *s) {
     rec_part(H, nr, tid, nth, &u0, &u1);
     rec_part(P, nr, tid, nth, &p0, &p1);
     /* 1. (continued) each thread projects the gate columns of its own units: no barrier before step 0 */
-    for (int g = 0; g < G; g++)
-      recur_gemm_ex(act + g * H + u0, GH, a->x, a->I, a->wih + ((long)g * H + u0) * a->I, a->I, (int)TB, u1 - u0,
-                    a->I, 0, 1, 1.0f, 0.0f, bias ? bias + g * H + u0 : NULL, 1);
+    for (int g = 0; g < G; g++) {
+      if (a->pre)
+        recur_packed_gemm(act + g * H, GH, a->x, (int)TB, a->I, &pki[g], u0, u1, bias ? bias + g * H : NULL);
+      else
+        recur_gemm_ex(act + g * H + u0, GH, a->x, a->I, a->wih + ((long)g * H + u0) * a->I, a->I, (int)TB, u1 - u0,
+                      a->I, 0, 1, 1.0f, 0.0f, bias ? bias + g * H + u0 : NULL, 1);
+    }
     int *last = (int *)recur_ws(WS_SCRATCH, (size_t)B * 7 + 2); /* last [B], then 3 × B pointers */
     const float **hs = (const float **)(last + B + (B & 1)), **cs = hs + B, **rows = cs + B;
-    if (pack) {
+    if (pack && !a->pre) {
       for (int g = 0; g < G; g++) recur_pack_b(&pk[g], a->whh + (long)g * H * P, P, 1, u0, u1);
       if (a->whr) recur_pack_b(&pkr, a->whr, H, 1, p0, p1);
     }

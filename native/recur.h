@@ -134,6 +134,7 @@ typedef struct {
   const int32_t *bs;                      /* batchSizes [T], non-increasing in t */
   const float *x;                         /* [T, B, I] */
   const float *wih, *whh, *bih, *bhh, *whr; /* [GH, I], [GH, P], [GH], [GH], [P, H]; biases, whr may be NULL */
+  const float *pre;                       /* optional: wih, whh, whr packed once by rec_pack (inference) */
 } rec_args;
 
 /* Kept for backward (allocated by the caller): act [T, B, GH] (the input projection, then the activated
@@ -157,6 +158,18 @@ typedef struct {
 } rec_bwd_io;
 
 int rec_gates(int kind);
+/* rec-pack.c: W_ih, W_hh (and W_hr) packed once for many forwards (a streamed model). The buffer starts
+ * with a header naming the ISA's panel width and the sizes, so a stale packing is refused, not misread. */
+#define REC_PACK_HEADER 16
+size_t rec_packed_size(int kind, int I, int H, int P, int proj);
+void rec_pack(float *out, int kind, int I, int H, int P, const float *wih, const float *whh, const float *whr);
+/* 1 if `pre` (n floats) was packed by rec_pack for these sizes under the active ISA. */
+int rec_pack_matches(const float *pre, size_t n, int kind, int I, int H, int P, int proj);
+/* The packed gate blocks of `pre`: ih[g] (op(B) [I, H]), hh[g] ([P, H]) and hr ([H, P]) when proj. */
+void rec_pack_views(const float *pre, int kind, int I, int H, int P, int proj, packed_b *ih, packed_b *hh, packed_b *hr);
+/* C[M, j0 : j1] = A [M, K] · pk (+ bias[j]): a product with op(B) packed once; j0 a multiple of pk's NR. */
+void recur_packed_gemm(float *C, long ldc, const float *A, int M, int K, const packed_b *pk, int j0, int j1,
+                       const float *bias);
 /* Runs the forward; s is NULL for inference. */
 void rec_forward(const rec_args *a, const rec_fwd_io *io, const rec_saved *s);
 void rec_backward(const rec_args *a, const rec_bwd_io *io, const rec_saved *s);

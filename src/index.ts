@@ -13,6 +13,7 @@ export {
   GRU, LSTM, RNN, RecurrentLayer,
   type ForwardOptions, type GRUOptions, type LSTMOptions, type RNNOptions, type RecurrentOptions, type RecurrentOutput, type RecurrentState,
 } from './nn/recurrent.js';
+export { RecurrentStream, type StreamOptions } from './nn/recurrent-stream.js';
 export { GRUCell, LSTMCell, RNNCell, type CellOptions } from './nn/cells.js';
 export { Linear } from './nn/linear.js';
 export { Embedding } from './nn/embedding.js';

@@ -67,6 +67,11 @@ export interface RecurrentSaved {
   readonly act: Buf;
 }
 
+/** Recurrent weights prepared once for many forwards (a streamed model); opaque outside the backend that made it. */
+export interface RecurrentPacked {
+  readonly bytes: number;
+}
+
 export interface Backend {
   readonly name: 'js' | 'native';
   /** Instruction set the kernels use ('portable', 'avx2', 'avx512'). */
@@ -83,7 +88,14 @@ export interface Backend {
    * Returns what backward needs when `train` is true, else null.
    */
   recurrentForward(out: RecurrentOutputs, x: Buf, w: RecurrentWeights, h0: Buf, c0: Buf | null,
-    batchSizes: Int32Array, dims: RecurrentDims, train: boolean): RecurrentSaved | null;
+    batchSizes: Int32Array, dims: RecurrentDims, train: boolean, packed?: RecurrentPacked | null): RecurrentSaved | null;
+
+  /**
+   * Optional: `w` prepared for many inference forwards of this layer and direction (`dims.T`, `dims.B` and
+   * `dims.reverse` do not matter), passed back as recurrentForward's `packed`. It is a copy: after `w`
+   * changes, pack again. recurrentForward ignores a packing it cannot use (another instruction set).
+   */
+  recurrentPack?(w: RecurrentWeights, dims: RecurrentDims): RecurrentPacked | null;
 
   /** Backpropagation through time for the forward that returned `saved`. */
   recurrentBackward(grads: RecurrentGrads, up: RecurrentUpstream, saved: RecurrentSaved, x: Buf,

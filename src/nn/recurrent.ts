@@ -10,6 +10,7 @@ import { expectInt, expectKnownKeys, expectLengths, expectNumber, expectShape } 
 import { type DType, Tensor } from '../tensor/tensor.js';
 import { Module, type ModuleInit, initOf } from './module.js';
 import { type DirectionParams, type StackTrace, runStack } from './recurrent-run.js';
+import { RecurrentStream, type StreamOptions } from './recurrent-stream.js';
 
 /** Options shared by RNN, GRU and LSTM (PyTorch's names in camelCase). */
 export interface RecurrentOptions {
@@ -166,6 +167,21 @@ export abstract class RecurrentLayer extends Module {
     if (r.cN) out.c = r.cN;
     if (r.hAll) out.states = r.cAll ? { h: r.hAll, c: r.cAll } : { h: r.hAll };
     return out;
+  }
+
+  /**
+   * A stream that runs this layer one time step per call, keeping the state between calls (live data).
+   * The weights are bound now; call the stream's refresh() after they change. ConfigError for a
+   * bidirectional layer (its backward direction needs the whole sequence).
+   * @example
+   * const s = new LSTM({ inputSize: 128, hiddenSize: 512 }).stream();
+   * const y = s.step(x); // x [1, 128] → y [1, 512]
+   */
+  stream(options: StreamOptions = {}): RecurrentStream {
+    const what = this.constructor.name;
+    if (this.bidirectional) throw new ConfigError(`${what}.stream: expected a unidirectional layer, got bidirectional: true`, 'a backward direction reads the whole sequence: use forward()');
+    return new RecurrentStream({ what, kind: this.kind, L: this.numLayers, I: this.inputSize, H: this.hiddenSize,
+      P: this.outputSize, dtype: this.dtype, dirs: this.dirs }, options);
   }
 }
 

@@ -40,7 +40,7 @@ test('the training workloads lower their loss on their fixed batch', () => {
   }
 });
 
-test('W4 one step per call carrying {h, c} ends where W4-seq\'s single call ends', () => {
+test('W4 one step per call through lstm.stream() ends where W4-seq\'s single call ends', () => {
   const step = makeWorkload('W4', TINY.W4);
   const seq = makeWorkload('W4-seq', TINY['W4-seq']);
   step.step();

@@ -10,7 +10,11 @@ export interface NativeAddon {
   recurrentForward(kind: number, T: number, B: number, I: number, H: number, P: number, reverse: boolean,
     batchSizes: Int32Array, x: F32, wIh: F32, wHh: F32, bIh: F32N, bHh: F32N, wHr: F32N,
     h0: F32, c0: F32N, y: F32, hN: F32, cN: F32N, cAll: F32N,
-    act: F32N, hPrev: F32N, c: F32N, cPrev: F32N, hRaw: F32N, aux: F32N): void;
+    act: F32N, hPrev: F32N, c: F32N, cPrev: F32N, hRaw: F32N, aux: F32N, pre: F32N): void;
+  /** Floats recurrentPack writes for these sizes under the active instruction set. */
+  recurrentPackedSize(kind: number, I: number, H: number, P: number, proj: boolean): number;
+  /** W_ih, W_hh (and W_hr) packed once for recurrentForward's `pre` (a header names the sizes and ISA). */
+  recurrentPack(out: F32, kind: number, I: number, H: number, P: number, wIh: F32, wHh: F32, wHr: F32N): void;
   recurrentBackward(kind: number, T: number, B: number, I: number, H: number, P: number, reverse: boolean,
     batchSizes: Int32Array, x: F32, wIh: F32, wHh: F32, bIh: F32N, bHh: F32N, wHr: F32N,
     act: F32, hPrev: F32, c: F32N, cPrev: F32N, hRaw: F32N, aux: F32N,

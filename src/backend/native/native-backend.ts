@@ -1,7 +1,7 @@
 // The native backend: float32 kernels from recur_native.node behind the Backend interface. Buffers that
 // are not Float32Array (float64 gradient checks) go to the js reference kernels, as does a backward
 // whose forward was not run here. Saved state is Float32Arrays allocated here, so the GC owns it.
-import type { CellKind, RecurrentDims, RecurrentGrads, RecurrentOutputs, RecurrentSaved, RecurrentUpstream,
+import type { CellKind, RecurrentDims, RecurrentGrads, RecurrentOutputs, RecurrentPacked, RecurrentSaved, RecurrentUpstream,
   RecurrentWeights } from '../backend.js';
 import { gateCount } from '../backend.js';
 import { jsBackend } from '../js/index.js';
@@ -54,6 +54,14 @@ function release(saved: RecurrentSaved): void {
   }
 }
 
+/** Weights packed by recurrentPack, valid while the instruction set they were packed for is active. */
+class NativePacked implements RecurrentPacked {
+  constructor(readonly data: Float32Array, readonly isa: string) {}
+  get bytes(): number {
+    return this.data.byteLength;
+  }
+}
+
 /** Tests set poisonSaved to fill saved state with NaN, proving nothing reads memory it did not write. */
 export const nativeTestHooks = { poisonSaved: false };
 
@@ -68,6 +76,7 @@ const weightsF32 = (w: RecurrentWeights): boolean => f32(w.wIh) && f32(w.wHh) &&
 export function createNativeBackend(addon: NativeAddon): NativeBackend {
   const best = addon.info().best as Isa;
   const isas = ISAS.slice(0, ISAS.indexOf(best) + 1);
+  let isa = addon.info().isa; // kept in step with setIsa: a packing is only passed to the ISA that made it
 
   function gemm(C: Buf, A: Buf, B: Buf, M: number, N: number, K: number, transA: boolean, transB: boolean,
     alpha = 1, beta = 0): void {
@@ -79,7 +88,7 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
   }
 
   function recurrentForward(out: RecurrentOutputs, x: Buf, w: RecurrentWeights, h0: Buf, c0: Buf | null,
-    batchSizes: Int32Array, dims: RecurrentDims, train: boolean): RecurrentSaved | null {
+    batchSizes: Int32Array, dims: RecurrentDims, train: boolean, packed: RecurrentPacked | null = null): RecurrentSaved | null {
     if (!(x instanceof Float32Array && h0 instanceof Float32Array && f32(c0) && weightsF32(w) &&
       out.y instanceof Float32Array && out.hN instanceof Float32Array && f32(out.cN) && f32(out.cAll))) {
       return jsBackend.recurrentForward(out, x, w, h0, c0, batchSizes, dims, train);
@@ -96,8 +105,18 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
       w.wHh as Float32Array, w.bIh as Float32Array | null, w.bHh as Float32Array | null, w.wHr as Float32Array | null,
       h0, c0f as Float32Array | null, out.y, out.hN, lstm ? out.cN as Float32Array | null : null,
       lstm ? out.cAll as Float32Array | null : null,
-      s?.act ?? null, s?.hPrev ?? null, s?.c ?? null, s?.cPrev ?? null, s?.hRaw ?? null, s?.aux ?? null);
+      s?.act ?? null, s?.hPrev ?? null, s?.c ?? null, s?.cPrev ?? null, s?.hRaw ?? null, s?.aux ?? null,
+      packed instanceof NativePacked && packed.isa === isa ? packed.data : null);
     return s;
+  }
+
+  function recurrentPack(w: RecurrentWeights, dims: RecurrentDims): RecurrentPacked | null {
+    if (!weightsF32(w)) return null;
+    const { kind, I, H, P } = dims;
+    const wHr = w.wHr as Float32Array | null;
+    const out = new Float32Array(addon.recurrentPackedSize(KIND[kind], I, H, P, wHr !== null));
+    addon.recurrentPack(out, KIND[kind], I, H, P, w.wIh as Float32Array, w.wHh as Float32Array, wHr);
+    return new NativePacked(out, isa);
   }
 
   function recurrentBackward(grads: RecurrentGrads, up: RecurrentUpstream, saved: RecurrentSaved, x: Buf,
@@ -123,19 +142,24 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
   return {
     name: 'native',
     get isa(): string {
-      return addon.info().isa;
+      return isa;
     },
     get threads(): number {
       return addon.info().threads;
     },
     bestIsa: best,
     isas,
-    setIsa: (isa: string) => addon.setIsa(isa),
+    setIsa: (name: string) => {
+      const ok = addon.setIsa(name);
+      isa = addon.info().isa;
+      return ok;
+    },
     setThreads: (n: number) => addon.setThreads(n),
     math: (out, x, fn) => addon.math(out, x, fn === 'exp' ? 0 : fn === 'tanh' ? 1 : 2),
     gemm,
     recurrentForward,
     recurrentBackward,
+    recurrentPack,
     release,
     softmaxXent: (p, loss, x, y, N, C, eps) => addon.softmaxXent(p, loss, x, y, N, C, eps),
     softmaxXentBackward: (dx, p, y, N, C, eps, scale, rowScale) => addon.softmaxXentBackward(dx, p, y, N, C, eps, scale, rowScale),
