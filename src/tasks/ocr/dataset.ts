@@ -99,7 +99,8 @@ export function alphabetFor(kind: OcrKind): Alphabet {
  * A source of labelled lines. Rendered kinds: a text line of the split (those the alphabet covers) drawn in
  * a random font of the split with a random style (`strength` 0 = plain … 1 = full augmentation, default 1),
  * crop margins varied too. Digits: a string of minDigits…maxDigits random digits from the split's MNIST
- * samples (strength 0 gives fixed gaps of 2 px).
+ * samples (strength 0 gives fixed gaps of 2 px; on the train split, strength also distorts each digit:
+ * affine + elastic, see distort.ts).
  * @example
  * const src = lineSource({ kind: 'latin', split: 'train' });
  * const { image, text } = src.next(new Rng(1)); // image.height 32
@@ -123,7 +124,8 @@ export function lineSource(options: LineSourceOptions): LineSource {
       let text = '';
       for (let i = 0; i < n; i++) text += String(rng.int(10));
       const gaps = strength > 0 ? {} : { minGap: 2, maxGap: 2 };
-      return { image: composeDigits(text, split, rng, { height, ...gaps, ...(strength > 0 ? { rng } : {}) }), text, font: 'mnist' };
+      const distort = split === 'train' ? strength : 0; // only the training digits: val/test stay real handwriting
+      return { image: composeDigits(text, split, rng, { height, distort, ...gaps, ...(strength > 0 ? { rng } : {}) }), text, font: 'mnist' };
     } };
   }
   const fonts = fontsFor(kind, split, CORE[kind]).fonts;

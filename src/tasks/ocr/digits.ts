@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ConfigError, DataError } from '../../errors.js';
 import type { Rng } from '../../tensor/rng.js';
+import { distortGlyph } from './distort.js';
 import type { Split } from './fonts.js';
 import { type LineImage, type NormaliseOptions, normaliseInk } from './line-image.js';
 
@@ -38,12 +39,15 @@ export interface DigitOptions extends NormaliseOptions {
   /** Gap between digits in MNIST pixels is drawn from [minGap, maxGap] (default −3 … 8; negative overlaps). */
   minGap?: number;
   maxGap?: number;
+  /** Each digit is distorted (distort.ts) with this strength 0…1 before composing (default 0: real digits as they are). */
+  distort?: number;
 }
 
 /**
  * A line of handwritten digits: for each character of `digits` ('0'–'9'), a random MNIST sample of that
  * class from `split`, placed left to right with a random gap and up to ±2 px vertical jitter (overlaps
- * add, clamped to 1), then normalised (crop to ink, height 32).
+ * add, clamped to 1), then normalised (crop to ink, height 32). With `distort` > 0 each digit is first
+ * given a random affine + elastic distortion (training augmentation; evaluation lines use real digits).
  * @example
  * composeDigits('90210', 'test', rng); // { data, height: 32, width }
  */
@@ -61,11 +65,11 @@ export function composeDigits(digits: string, split: Split, rng: Rng, options: D
   const ink = new Float32Array(h * w); // [h, w]
   let x = 4;
   for (const p of picks) {
-    const src = classes[p.d]!;
-    const o = p.i * SIDE * SIDE;
+    const real = classes[p.d]!.subarray(p.i * SIDE * SIDE, (p.i + 1) * SIDE * SIDE);
+    const src = (options.distort ?? 0) > 0 ? distortGlyph(real, SIDE, rng, { strength: options.distort! }) : real;
     for (let y = 0; y < SIDE; y++) for (let c = 0; c < SIDE; c++) {
       const at = (y + 2 + p.dy) * w + x + c;
-      ink[at] = Math.min(1, ink[at]! + src[o + y * SIDE + c]!);
+      ink[at] = Math.min(1, ink[at]! + src[y * SIDE + c]!);
     }
     x += SIDE + p.gap;
     x = Math.max(x, 0);
