@@ -9,6 +9,7 @@ import { forecastCommand, forecastHelp } from './forecast.js';
 import { info, infoHelp } from './info.js';
 import type { Io } from './io.js';
 import { ocrCommand, ocrHelp } from './ocr.js';
+import { ocrReferenceCommand, ocrReferenceHelp } from './ocr-reference.js';
 import { sampleCommand, sampleHelp } from './sample.js';
 import { trainCommand, trainHelp } from './train.js';
 
@@ -23,6 +24,7 @@ const commands: Record<string, Command> = {
   report: { run: reportCommand, summary: 'a run folder as one self-contained HTML page (loss, gradient flow, gate saturation)', help: reportHelp },
   info: { run: info, summary: 'version, backend and threads; or what a model file holds', help: infoHelp },
   ocr: { run: ocrCommand, summary: 'read the text of line images (PNG or JPEG) with a CRNN + CTC model', help: ocrHelp },
+  'ocr-reference': { run: ocrReferenceCommand, summary: 'tesseract scored on the OCR test lines of `recur train ocr` (a reference)', help: ocrReferenceHelp },
 };
 
 export const mainHelp = `recur ${version}: recurrent neural networks (RNN, GRU, LSTM) for Node.js
@@ -30,7 +32,7 @@ export const mainHelp = `recur ${version}: recurrent neural networks (RNN, GRU, 
 usage: recur <command> [options]
 
 commands:
-${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`).join('\n')}
+${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(13)} ${c.summary}`).join('\n')}
 
 Run \`recur <command> --help\` for a command's options.`;
 
