@@ -33,7 +33,8 @@ looks at its last W values). Series the model was not trained on are scaled by t
   --seed N           seed of the sample paths (default 1)
   --skip-bad         leave out rows with missing or non-numeric cells (counted on stderr)
 The point forecast feeds each step's predicted mean back as the next input; the intervals come from sample
-paths that feed draws back, so they widen as errors compound.`;
+paths that feed draws back, so they widen as errors compound, then stretched by the per-horizon calibration
+stored in the model (split conformal on the training run's validation spans; beyond its horizons, the last).`;
 
 export function forecastCommand(argv: string[], io: Io): number {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: {

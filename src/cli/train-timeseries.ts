@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { backend } from '../backend/index.js';
 import { ConfigError } from '../errors.js';
-import { CONFIG_KEY, VERSION_KEY, loadModelFile, loadWeightsInto, saveModel } from '../io/model-file.js';
+import { CONFIG_KEY, VERSION_KEY, loadModelFile, saveModel } from '../io/model-file.js';
 import { Adam } from '../optim/adam.js';
 import { readCsv } from '../tasks/timeseries/csv.js';
 import { resolveCsv } from '../tasks/timeseries/data.js';
 import { type TestReport, evaluateTest } from '../tasks/timeseries/evaluate.js';
 import { CELL_TYPES, TimeSeriesModel } from '../tasks/timeseries/model.js';
+import { finalizeModel } from '../tasks/timeseries/select.js';
 import { type Series, seriesFromTable } from '../tasks/timeseries/series.js';
 import { buildSpec, fitHighway, prepareAll } from '../tasks/timeseries/setup.js';
 import { TimeSeriesTask } from '../tasks/timeseries/task.js';
@@ -28,7 +29,10 @@ export const trainTimeseriesHelp = `usage: recur train timeseries --csv FILE --t
 Trains a forecaster of COL: an RNN with a Gaussian (mean, scale) output per step beside a linear
 autoregressive highway over the last p values and calendar features (DeepAR + LSTNet). The last 20 % of
 each series is the test span (never used for training or scaling); the last 10 % of the rest validates
-(the checkpoint with the best validation MASE is kept, or the linear start if that forecasts it better).
+(the checkpoint with the best validation MASE is kept, and the recurrent part only if it beats the linear
+start there by a standard error). The highway is the last-value forecast unless its fit beats that forward
+in time by two standard errors. Intervals are calibrated on the validation spans (split conformal, per
+horizon; with a local volatility scale when past residuals cluster) and the model file carries it all.
 Prints test metrics at horizons 1 and H for the model and the baselines (naive, seasonal naive, AR(p),
 training mean): rolling origin, i.e. for each test point the forecast made h steps earlier from the
 true history up to then. MASE divides by the training span's one-step naive error.
@@ -109,7 +113,8 @@ export function setupTimeseries(v: Values, rng: Rng, keep: (t: TimeSeriesTask, l
     defaults: { lr: 3e-3, schedule: 'cosine', clip: 1, evalEvery: 100, logEvery: 25, checkpointEvery: 500 },
     summary: { csv: v['csv'], target: spec.columns.target, series: series.length, points: series.reduce((a, b) => a + b.values.length, 0), skipped_rows: skipped,
       cell: spec.model.cell, hidden: spec.model.hidden, layers: spec.model.layers, window: spec.window, lags: spec.lags, period: spec.period, transform: spec.transform, level: spec.level,
-      calendar: spec.calendar, ridge: Number.isFinite(fit.ridge) ? fit.ridge : 'infinite (last value)', horizon: H, params: model.parameterCount(), backend: `${be.name} (${be.isa}, ${be.threads} threads)` },
+      calendar: spec.calendar, ridge: Number.isFinite(fit.ridge) ? fit.ridge : 'infinite (last value)',
+      highway_cv_gain: +fit.cvGain.toPrecision(4), highway_cv_gain_se: +fit.cvGainSe.toPrecision(4), horizon: H, params: model.parameterCount(), backend: `${be.name} (${be.isa}, ${be.threads} threads)` },
   };
 }
 
@@ -141,28 +146,25 @@ export async function trainTimeseries(argv: string[], io: Io): Promise<number> {
   const out = String(summary['out']);
   const modelFile = join(out, 'model.safetensors');
   const saved = loadModelFile(modelFile);
-  loadWeightsInto(t.model, saved.tensors);
-  // The validation spans decide whether the recurrent part earns its place: if the linear start (highway
-  // alone, the head's mean offset zero) forecasts them better, that is the model saved and tested.
-  const trainedVal = t.evaluate().loss;
-  t.model.initFromAR(Float64Array.from([...t.model.highway.weight.data, t.model.highway.bias!.data[0]!]), linearSigma);
-  const linearVal = t.evaluate().loss;
-  const recurrent = trainedVal <= linearVal;
-  if (recurrent) loadWeightsInto(t.model, saved.tensors);
-  else {
-    const extra = Object.fromEntries(Object.entries(saved.metadata).filter(([k]) => !['format', CONFIG_KEY, VERSION_KEY].includes(k)));
-    saveModel(modelFile, t.model, t.modelConfig(), { ...extra, 'recur.timeseries': 'linear start kept: it forecast the validation spans better' });
-  }
-  const choice = { val_mase_trained: +trainedVal.toFixed(6), val_mase_linear: +linearVal.toFixed(6), recurrent_part: recurrent ? 'kept' : 'dropped' };
+  const samples = runValues['samples'] !== undefined ? int('samples', runValues['samples'] as string, 0) : 200;
+  // After training, on data before the test span: keep the recurrent part only if the validation spans say
+  // it beats its linear start by one standard error; choose the local volatility scale; calibrate the
+  // intervals (split conformal). All of it is stored in the model file's spec, so that `recur forecast`
+  // and StreamingPredictor give the same calibrated intervals as the test below.
+  const fin = finalizeModel(t, saved.tensors, linearSigma, samples);
+  const extra = Object.fromEntries(Object.entries(saved.metadata).filter(([k]) => !['format', CONFIG_KEY, VERSION_KEY].includes(k)));
+  saveModel(modelFile, t.model, t.modelConfig(), fin.recurrent ? extra : { ...extra, 'recur.timeseries': 'linear start kept: the recurrent part did not forecast the validation spans clearly better' });
+  const choice = { val_mase_trained: +fin.valTrained.toFixed(6), val_mase_linear: +fin.valLinear.toFixed(6), recurrent_part: fin.recurrent ? 'kept' : 'dropped',
+    val_gain: +fin.gain.toFixed(6), val_gain_se: +fin.gainSe.toFixed(6), volatility_half_life: fin.volatility?.halfLife ?? null,
+    volatility_nll: fin.volatilityNll, volatility_gain_se: fin.volatilityGainSe, calibration: fin.calibration };
   const { series } = seriesOf(runValues);
   const H = t.spec.horizon;
-  const samples = runValues['samples'] !== undefined ? int('samples', runValues['samples'] as string, 0) : 200;
   const report = evaluateTest(t.model, t.spec, series, t.series, H, [...new Set([1, H])], new Rng(1), samples);
   writeFileSync(join(out, 'test-metrics.json'), `${JSON.stringify(report, null, 1)}\n`);
   if (values.json) io.out(JSON.stringify({ ...summary, ...choice, ...report }));
   else {
     io.err(`done: ${String(summary['steps'])} steps in ${String(summary['elapsed_s'])} s; model in ${modelFile}`);
-    if (!recurrent) io.err(`the linear start forecast the validation spans better (MASE ${choice.val_mase_linear} vs ${choice.val_mase_trained}): saved without the recurrent mean offset`);
+    if (!fin.recurrent) io.err(`the recurrent part did not beat its linear start on the validation spans by one standard error (MASE ${choice.val_mase_trained} vs ${choice.val_mase_linear}): saved without the recurrent mean offset`);
     io.out(reportText(report));
   }
   return 0;

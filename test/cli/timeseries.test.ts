@@ -3,6 +3,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { loadModelFile, loadWeightsInto } from '../../src/io/model-file.js';
+import { readCsv } from '../../src/tasks/timeseries/csv.js';
+import { StreamingPredictor } from '../../src/tasks/timeseries/predictor.js';
+import { seriesFromTable } from '../../src/tasks/timeseries/series.js';
+import { modelFromSpec } from '../../src/tasks/timeseries/task.js';
+import { Rng } from '../../src/tensor/rng.js';
 import { recur } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'timeseries-cli-'));
@@ -28,8 +34,16 @@ test('recur train timeseries --json reports model and baseline metrics on the te
   }
   assert.equal(s['baselines']['naive']['1']['mase'] > 0, true);
   assert.deepEqual(s['calendar'], ['week']);
-  // the validation spans choose between the trained model and its linear start, and say which won
-  assert.equal(s['recurrent_part'], s['val_mase_trained'] <= s['val_mase_linear'] ? 'kept' : 'dropped');
+  // the validation spans choose between the trained model and its linear start, and say which won: the
+  // recurrent part must gain a standard error (two when the linear start is the last value itself)
+  const z = s['ridge'] === 'infinite (last value)' ? 2 : 1;
+  assert.equal(s['recurrent_part'], s['val_gain'] > z * s['val_gain_se'] ? 'kept' : 'dropped');
+  // the intervals' calibration (per horizon, from the validation spans) is reported and stored in the model
+  assert.equal(s['calibration']['level80'].length, 3);
+  assert.equal(s['calibration']['points'], 24);
+  const file = loadModelFile(join(out, 'model.safetensors'));
+  assert.deepEqual(file.config['calibration'], s['calibration']);
+  assert.equal((file.config['volatility'] as { halfLife: number } | undefined)?.halfLife ?? null, s['volatility_half_life']);
   const saved = JSON.parse(readFileSync(join(out, 'test-metrics.json'), 'utf8')) as Record<string, unknown>;
   assert.deepEqual(saved['horizons'], s['horizons']);
 
@@ -48,7 +62,16 @@ test('recur train timeseries --json reports model and baseline metrics on the te
   assert.match(svg, /class="band80"/);
   const j = recur(['forecast', join(out, 'model.safetensors'), '--csv', small, '--horizon', '2', '--json']);
   assert.equal(j.status, 0, j.stderr);
-  assert.equal((JSON.parse(j.stdout) as { forecasts: unknown[] }).forecasts.length, 2);
+  const rows = (JSON.parse(j.stdout) as { forecasts: Record<string, number>[] }).forecasts;
+  assert.equal(rows.length, 2);
+  // the library's streaming predictor, from the same model file and history, gives the same calibrated intervals
+  const { model, spec } = modelFromSpec(file.config);
+  loadWeightsInto(model, file.tensors);
+  const hist = seriesFromTable(readCsv(small), { target: 'temp_max', time: ['date'] }).series[0]!;
+  const p = new StreamingPredictor(model, spec, { values: hist.values, times: hist.times, features: [] });
+  p.forecast(2, 200, new Rng(1)).forEach((f, h) => {
+    for (const k of ['mean', 'lo80', 'hi80', 'lo95', 'hi95'] as const) assert.ok(Math.abs(f[k] - rows[h]![k]!) < 1e-5 * (1 + Math.abs(f[k])), `h=${h + 1} ${k}: ${f[k]} vs ${rows[h]![k]}`);
+  });
 });
 
 test('several series with --group train one model and forecast each', () => {

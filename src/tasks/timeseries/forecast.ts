@@ -1,12 +1,15 @@
 // Multi-step forecasts with intervals. The point forecast feeds the predicted MEAN back as the next input
 // (for the linear highway this is the exact conditional mean; one path is cheap and has no Monte-Carlo
 // noise). Intervals come from SAMPLE paths (ancestral sampling as in DeepAR: each step draws from its
-// Gaussian and feeds the draw back), because feeding means back would ignore how errors compound.
+// Gaussian and feeds the draw back), because feeding means back would ignore how errors compound. A stored
+// calibration (spec.calibration, from calibrate.ts) then stretches each horizon's intervals around the mean;
+// a stored local volatility (spec.volatility) first scales every σ by the recent residuals' size.
 import { noGrad, Tensor } from '../../tensor/tensor.js';
 import type { Rng } from '../../tensor/rng.js';
 import { gaussianParams, Z80, Z95 } from './gaussian.js';
 import { type PreparedSeries, type TimeSeriesSpec, anchorLevel, calendarSize, fillInputs, fromModelUnits, inputSize } from './inputs.js';
 import type { TimeSeriesModel } from './model.js';
+import { volatilityRatio } from './volatility.js';
 
 /** Forecast H steps of series `s` from origin `origin` (the last observed index it may read). */
 export interface ForecastRequest {
@@ -21,7 +24,7 @@ export interface Forecast {
   hi80: Float64Array;
   lo95: Float64Array;
   hi95: Float64Array;
-  /** The predicted one-step scale σ at each step of the mean path (own units; for 'log', half the width of μ ± σ). */
+  /** The predicted one-step scale σ at each step of the mean path (own units; for 'log', half the width of μ ± σ), with the local volatility scale, before calibration. */
   sigma: Float64Array;
   /** μ and σ of each step of the mean path in model units (transformed, scaled). */
   zMean: Float64Array;
@@ -81,12 +84,13 @@ function forecastChunk(model: TimeSeriesModel, spec: TimeSeriesSpec, reqs: reado
     const last = (W - 1) * B;
     const first = gaussianParams(ctx.head.data.subarray(2 * last), ctx.highway.data.subarray(last), B);
     for (let b = 0; b < B; b++) first.mu[b]! += reqs[b]!.s.z[reqs[b]!.origin]!; // the model predicts z_t − z_{t−1}
+    const vol = spec.volatility ? contextVolatility(ctx, reqs, W, spec.volatility.halfLife) : null;
     const take = (h: number, mu: Float64Array, sig: Float64Array, pathOf: (q: number) => number): void => {
       for (let q = 0; q < P; q++) {
         const b = Math.floor(q / K);
         const k = q % K;
         const m = mu[pathOf(q)]!;
-        const sd = sig[pathOf(q)]!;
+        const sd = sig[pathOf(q)]! * (vol ? vol[b]! : 1);
         const v = k === 0 ? m : m + sd * rng.normal();
         fut[q * H + h] = v;
         if (k === 0) { muPath[b * H + h] = m; sigPath[b * H + h] = sd; } else draws[(b * S + k - 1) * H + h] = v;
@@ -110,6 +114,7 @@ function forecastChunk(model: TimeSeriesModel, spec: TimeSeriesSpec, reqs: reado
     }
     model.train(wasTraining);
     const tr = spec.transform;
+    const cal = spec.calibration;
     return reqs.map(({ s }, b) => {
       const u = (v: number): number => fromModelUnits(s, v, tr);
       const f: Forecast = { mean: new Float64Array(H), lo80: new Float64Array(H), hi80: new Float64Array(H), lo95: new Float64Array(H), hi95: new Float64Array(H), sigma: new Float64Array(H),
@@ -120,17 +125,45 @@ function forecastChunk(model: TimeSeriesModel, spec: TimeSeriesSpec, reqs: reado
         const sd = sigPath[b * H + h]!;
         f.mean[h] = u(mu);
         f.sigma[h] = (u(mu + sd) - u(mu - sd)) / 2;
-        if (h === 0 || S === 0) {
-          [f.lo80[h], f.hi80[h], f.lo95[h], f.hi95[h]] = [mu - Z80 * sd, mu + Z80 * sd, mu - Z95 * sd, mu + Z95 * sd].map(u) as [number, number, number, number];
-        } else {
+        let q: number[]; // lo80, hi80, lo95, hi95 in model units
+        if (h === 0 || S === 0) q = [mu - Z80 * sd, mu + Z80 * sd, mu - Z95 * sd, mu + Z95 * sd];
+        else {
           for (let k = 0; k < S; k++) col[k] = draws[(b * S + k) * H + h]!;
           col.sort();
-          [f.lo80[h], f.hi80[h], f.lo95[h], f.hi95[h]] = [0.1, 0.9, 0.025, 0.975].map((q) => u(quantile(col, q))) as [number, number, number, number];
+          q = [0.1, 0.9, 0.025, 0.975].map((p) => quantile(col, p));
         }
+        const m80 = multiplier(cal?.level80, h);
+        const m95 = multiplier(cal?.level95, h);
+        const lo80 = mu - m80 * (mu - q[0]!);
+        const hi80 = mu + m80 * (q[1]! - mu);
+        // separately calibrated levels could cross where errors are light-tailed: the 95 % interval holds the 80 %
+        [f.lo80[h], f.hi80[h], f.lo95[h], f.hi95[h]] = [lo80, hi80, Math.min(lo80, mu - m95 * (mu - q[2]!)), Math.max(hi80, mu + m95 * (q[3]! - mu))].map(u) as [number, number, number, number];
       }
       return f;
     });
   });
+}
+
+/**
+ * The local volatility ratio of each request (see volatility.ts) from the context pass's one-step residuals:
+ * step w of the window predicted index t = origin − W + 2 + w, observed for t ≤ origin (t ≥ 1 only).
+ */
+function contextVolatility(ctx: { head: Tensor; highway: Tensor }, reqs: readonly ForecastRequest[], W: number, halfLife: number): Float64Array {
+  const B = reqs.length;
+  const g = gaussianParams(ctx.head.data, ctx.highway.data, W * B);
+  return Float64Array.from(reqs, ({ s, origin }, b) => {
+    const e: number[] = [];
+    for (let w = 0; w < W - 1; w++) {
+      const t = origin - W + 2 + w;
+      if (t >= 1) e.push((s.z[t]! - s.z[t - 1]! - g.mu[w * B + b]!) / g.sigma[w * B + b]!);
+    }
+    return volatilityRatio(e, halfLife);
+  });
+}
+
+/** The calibration multiplier of horizon index h (the last one beyond the calibrated horizons; 1 without). */
+function multiplier(m: readonly number[] | undefined, h: number): number {
+  return m && m.length > 0 ? m[Math.min(h, m.length - 1)]! : 1;
 }
 
 /** Repeats each of the B states K times along the batch dimension: [L, B, H] → [L, B·K, H]. */

@@ -7,6 +7,7 @@ import { DataError } from '../../errors.js';
 import type { TimeSeriesModelOptions } from './model.js';
 import { type Scaling, type Series, fitScaling, testStart } from './series.js';
 import { type CalendarKind, calendarFeatures, futureTimes } from './time.js';
+import type { LocalVolatility } from './volatility.js';
 
 /** Everything `recur forecast` needs besides the weights; stored as the model file's config. */
 export interface TimeSeriesSpec {
@@ -40,6 +41,22 @@ export interface TimeSeriesSpec {
   /** Per-series scaling of the transformed values, fitted on each training span (key '' without --group). */
   scaling: Record<string, { target: Scaling; features: Scaling[] }>;
   model: TimeSeriesModelOptions;
+  /** Interval multipliers per horizon from split-conformal calibration on the validation spans (see
+   * calibrate.ts); absent: the model's own intervals. */
+  calibration?: IntervalCalibration;
+  /** Local volatility scale of σ, chosen on the targets before the test span (see volatility.ts); absent: none. */
+  volatility?: LocalVolatility;
+}
+
+/**
+ * How much to stretch the model's own 80 % and 95 % intervals at each horizon h = 1 … H (index h − 1; longer
+ * horizons use the last): in model units, lo′ = μ − m·(μ − lo) and hi′ = μ + m·(hi − μ) around the mean path μ.
+ */
+export interface IntervalCalibration {
+  level80: number[];
+  level95: number[];
+  /** Validation points per horizon the multipliers were computed from. */
+  points: number;
 }
 
 /** How values are transformed before scaling. */
@@ -54,6 +71,11 @@ export function forward(values: ArrayLike<number>, t: Transform): Float64Array {
 export function fromModelUnits(s: PreparedSeries, v: number, t: Transform): number {
   const y = s.scaling.target.mean + s.scaling.target.std * v;
   return t === 'log' ? Math.exp(y) : y;
+}
+
+/** The inverse of `fromModelUnits`: a value y of series s in model units (transformed, scaled). */
+export function toModelUnits(s: PreparedSeries, y: number, t: Transform): number {
+  return ((t === 'log' ? Math.log(y) : y) - s.scaling.target.mean) / s.scaling.target.std;
 }
 
 /** A series in model units: z (scaled target), calendar rows and scaled features, with room for H future steps. */

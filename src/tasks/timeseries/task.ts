@@ -155,5 +155,14 @@ export function modelFromSpec(config: Record<string, unknown>): { model: TimeSer
     throw new CheckpointError(`model config: expected a timeseries model (task 'timeseries'), got task '${String(config['task'])}'`, 'train one with recur train timeseries');
   }
   const spec = config as unknown as TimeSeriesSpec;
+  const cal = spec.calibration as unknown;
+  const multipliers = (v: unknown): boolean => Array.isArray(v) && v.length > 0 && v.every((m) => typeof m === 'number' && Number.isFinite(m) && m >= 0);
+  if (cal !== undefined && !(typeof cal === 'object' && cal !== null && multipliers((cal as Record<string, unknown>)['level80']) && multipliers((cal as Record<string, unknown>)['level95']))) {
+    throw new CheckpointError(`model config calibration: expected { level80, level95 } with a finite multiplier ≥ 0 per horizon, got ${JSON.stringify(cal)}`, 'retrain with recur train timeseries');
+  }
+  const vol = spec.volatility as unknown;
+  if (vol !== undefined && !(typeof vol === 'object' && vol !== null && typeof (vol as Record<string, unknown>)['halfLife'] === 'number' && (vol as { halfLife: number }).halfLife > 0)) {
+    throw new CheckpointError(`model config volatility: expected { halfLife } with a half-life > 0, got ${JSON.stringify(vol)}`, 'retrain with recur train timeseries');
+  }
   return { model: new TimeSeriesModel(spec.model), spec };
 }

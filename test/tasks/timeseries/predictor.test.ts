@@ -68,3 +68,33 @@ test('the untrained model starts as its least-squares highway: a linear AR forec
   assert.ok(Math.abs(f!.mean[0]! - (mean + std * mu)) < 1e-4 * std, `${f!.mean[0]} vs ${mean + std * mu}`);
   assert.ok(Math.abs(f!.sigma[0]! - (fit.sigma + SIGMA_MIN) * std) < 1e-5 * std); // σ = softplus(head₁) + σ_min
 });
+
+test('a stored calibration stretches each horizon around the mean, and the streaming predictor applies it (and the volatility scale) as batch forecasts do', () => {
+  const { series, spec, model, prepared } = setup();
+  const o = 250;
+  const [raw] = forecast(model, spec, [{ s: prepared, origin: o }], 3, { samples: 0, rng: new Rng(0) });
+  const cal = { ...spec, calibration: { level80: [2, 0.5], level95: [0.5, 3], points: 10 } };
+  const [f] = forecast(model, cal, [{ s: prepared, origin: o }], 3, { samples: 0, rng: new Rng(0) });
+  const close = (a: number, b: number): boolean => Math.abs(a - b) < 1e-9 * (1 + Math.abs(b));
+  assert.ok(close(f!.mean[0]!, raw!.mean[0]!)); // points do not move
+  assert.ok(close(f!.hi80[0]! - f!.mean[0]!, 2 * (raw!.hi80[0]! - raw!.mean[0]!)));
+  // ×0.5 would make the 95 % interval narrower than the 80 % one (×2): it is held at the 80 % bounds instead
+  assert.ok(f!.lo95[0] === f!.lo80[0] && f!.hi95[0] === f!.hi80[0]);
+  assert.ok(close(f!.mean[1]! - f!.lo80[1]!, 0.5 * (raw!.mean[1]! - raw!.lo80[1]!)));
+  assert.ok(close(f!.hi95[1]! - f!.mean[1]!, 3 * (raw!.hi95[1]! - raw!.mean[1]!)));
+  // beyond the calibrated horizons the last multiplier holds
+  assert.ok(close(f!.hi80[2]! - f!.mean[2]!, 0.5 * (raw!.hi80[2]! - raw!.mean[2]!)));
+  const both: typeof spec = { ...cal, volatility: { halfLife: 4 } };
+  const [v] = forecast(model, both, [{ s: prepared, origin: o }], 1, { samples: 0, rng: new Rng(0) });
+  assert.ok(!close(v!.hi80[0]! - v!.mean[0]!, f!.hi80[0]! - f!.mean[0]!)); // the volatility scale moves σ
+  const s = series[0]!;
+  const p = new StreamingPredictor(model, both, { values: s.values.subarray(0, 200), times: s.times!.subarray(0, 200), features: [] });
+  const origins = Array.from({ length: 10 }, (_, k) => 200 + k);
+  const batch = forecast(model, both, origins.map((origin) => ({ s: prepared, origin })), 1, { samples: 0, rng: new Rng(0) });
+  origins.forEach((origin, k) => {
+    const next = p.observe(s.values[origin]!, s.times![origin]!);
+    for (const key of ['mean', 'lo80', 'hi80', 'lo95', 'hi95'] as const) {
+      assert.ok(Math.abs(next[key] - batch[k]![key][0]!) < 1e-4, `origin ${origin} ${key}: ${next[key]} vs ${batch[k]![key][0]}`);
+    }
+  });
+});

@@ -43,19 +43,36 @@ test('the model has PyTorch parameter names and its stored spec rebuilds it', ()
   assert.throws(() => modelFromSpec({ task: 'charlm' }), (e: unknown) => e instanceof CheckpointError && /expected a timeseries model/.test(e.message));
 });
 
-test('on a random walk the highway can start as the last-value forecast itself (λ = ∞), and on a sine it does not', () => {
-  const fitOf = (values: Float64Array): ReturnType<typeof fitHighway> => {
+test('a stored calibration or volatility scale that is not positive numbers is a CheckpointError', () => {
+  const config = JSON.parse(JSON.stringify(taskWith(0).modelConfig())) as Record<string, unknown>;
+  const ok = modelFromSpec({ ...config, calibration: { level80: [1.2, 1.3], level95: [1, 1], points: 9 }, volatility: { halfLife: 16 } });
+  assert.deepEqual(ok.spec.calibration?.level80, [1.2, 1.3]);
+  assert.throws(() => modelFromSpec({ ...config, calibration: { level80: [1.2, 'x'], level95: [1] } }),
+    (e: unknown) => e instanceof CheckpointError && e.code === 'bad_checkpoint' && /^model config calibration: expected \{ level80, level95 \} with a finite multiplier ≥ 0 per horizon, got /.test(e.message));
+  assert.throws(() => modelFromSpec({ ...config, volatility: { halfLife: -1 } }),
+    (e: unknown) => e instanceof CheckpointError && /^model config volatility: expected \{ halfLife \} with a half-life > 0, got \{"halfLife":-1\}/.test(e.message));
+});
+
+test('on random walks the highway starts as the last-value forecast itself (λ = ∞), and on a sine it does not', () => {
+  const fitOf = (values: Float64Array, calendar: boolean): ReturnType<typeof fitHighway> => {
     const times = Float64Array.from(values, (_, i) => Date.UTC(2001, 0, 1) + i * DAY);
     const series: Series[] = [{ key: '', values, times, features: [] }];
-    const spec = buildSpec(series, { columns: { target: 'y', time: ['date'], features: [], group: null }, horizon: 2, cell: 'gru', hidden: 5, layers: 1, window: 20, lags: 6, period: null });
+    const spec = buildSpec(series, { columns: { target: 'y', time: ['date'], features: [], group: null }, horizon: 2, cell: 'gru', hidden: 5, layers: 1, window: 20, lags: 6, period: null, calendar });
     return fitHighway(prepareAll(series, spec, 2), spec);
   };
-  const rng = new Rng(11);
-  const walk = new Float64Array(400);
-  for (let i = 1; i < walk.length; i++) walk[i] = walk[i - 1]! + rng.normal();
-  const w = fitOf(walk);
-  assert.equal(w.ridge, Infinity);
-  assert.ok(w.beta.every((b) => b === 0));
-  const s = fitOf(Float64Array.from({ length: 400 }, (_, i) => 10 + Math.sin(i / 5)));
-  assert.ok(Number.isFinite(s.ridge) && s.beta.some((b) => b !== 0));
+  // A level regression on a random walk is spurious, and blocked cross-validation rewards it by
+  // interpolating a held-out block from both sides; only the forward check says no, every time.
+  for (let seed = 1; seed <= 10; seed++) {
+    const rng = new Rng(seed);
+    const walk = new Float64Array(400);
+    walk[0] = 100;
+    for (let i = 1; i < walk.length; i++) walk[i] = walk[i - 1]! + rng.normal();
+    for (const calendar of [true, false]) {
+      const w = fitOf(walk, calendar);
+      assert.equal(w.ridge, Infinity, `seed ${seed}, calendar ${calendar}: gain ${w.cvGain} ± ${w.cvGainSe}`);
+      assert.ok(w.beta.every((b) => b === 0));
+    }
+  }
+  const s = fitOf(Float64Array.from({ length: 400 }, (_, i) => 10 + Math.sin(i / 5)), true);
+  assert.ok(Number.isFinite(s.ridge) && s.beta.some((b) => b !== 0) && s.cvGain > 2 * s.cvGainSe);
 });

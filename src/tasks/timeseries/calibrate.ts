@@ -1,0 +1,133 @@
+// Split-conformal calibration of the forecaster's intervals (Vovk et al. 2005; normalised scores as in Lei et
+// al. 2018, one set per horizon as in Stankeviciute et al. 2021): the validation spans, never trained on,
+// say how far each horizon's 80 % and 95 % intervals must be stretched (or shrunk) around the mean to hold
+// that share of the points. Before that, the targets before the test span choose whether σ follows the
+// recent residuals' size (a local volatility scale, volatility.ts). Both go into the spec, so every later
+// forecast uses them.
+import { Rng } from '../../tensor/rng.js';
+import { forecast } from './forecast.js';
+import type { IntervalCalibration, PreparedSeries, TimeSeriesSpec } from './inputs.js';
+import { toModelUnits } from './inputs.js';
+import type { TimeSeriesModel } from './model.js';
+import { pairedGain } from './paired.js';
+import { spansOf } from './task.js';
+import { HALF_LIVES, type LocalVolatility } from './volatility.js';
+
+/**
+ * The conformal quantile of n scores at `level`: the ⌈(n + 1)·level⌉-th smallest, which a new exchangeable
+ * score falls below with probability ≥ level. With too few scores for that rank, the largest; 1 without any.
+ * @example
+ * conformalQuantile([0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5], 0.8); // 4 (the 8th smallest of 9)
+ */
+export function conformalQuantile(scores: readonly number[], level: number): number {
+  const n = scores.length;
+  if (n === 0) return 1;
+  const sorted = [...scores].sort((a, b) => a - b);
+  return sorted[Math.min(n, Math.ceil((n + 1) * level)) - 1]!;
+}
+
+/**
+ * The stretch m at which y lies on the edge of the interval [μ − m(μ − lo), μ + m(hi − μ)]: (y − μ)/(hi − μ)
+ * above the mean, (μ − y)/(μ − lo) below (all in model units). y is inside the stretched interval iff m ≥ score.
+ */
+export function intervalScore(y: number, mu: number, lo: number, hi: number): number {
+  const r = y >= mu ? (y - mu) / Math.max(hi - mu, 1e-12) : (mu - y) / Math.max(mu - lo, 1e-12);
+  return Math.min(r, 1e6);
+}
+
+/** What `calibrateIntervals` needs besides the model. */
+export interface CalibrationOptions {
+  /** H: horizons calibrated (default spec.horizon). */
+  horizon?: number;
+  /** Sample paths per forecast, as the forecasts to be calibrated will use (default 200). */
+  samples?: number;
+  rng: Rng;
+}
+
+/**
+ * Rolling-origin forecasts over every series' validation span [valStart, testStart) with the model's own
+ * (uncalibrated) intervals; for each horizon h the scores of the points j = origin + h in that span give
+ * m_h = conformalQuantile(scores, level) for level 0.8 and 0.95. A well-specified model gets m ≈ 1, one whose
+ * scale is twice too wide m ≈ ½. Reads nothing after the validation span.
+ * @example
+ * spec.calibration = calibrateIntervals(model, spec, prepared, { rng: new Rng(1) });
+ */
+export function calibrateIntervals(model: TimeSeriesModel, spec: TimeSeriesSpec, series: readonly PreparedSeries[], o: CalibrationOptions): IntervalCalibration {
+  const H = o.horizon ?? spec.horizon;
+  const { calibration: _, ...raw } = spec;
+  const reqs = series.flatMap((s) => {
+    const sp = spansOf(s.n);
+    const first = Math.max(0, sp.valStart - H);
+    return Array.from({ length: Math.max(0, sp.testStart - 1 - first) }, (_, k) => ({ s, origin: first + k, sp }));
+  });
+  const fc = forecast(model, raw, reqs, H, { samples: o.samples ?? 200, rng: o.rng });
+  const s80: number[][] = Array.from({ length: H }, () => []);
+  const s95: number[][] = Array.from({ length: H }, () => []);
+  const tr = spec.transform;
+  reqs.forEach(({ s, origin, sp }, k) => {
+    const f = fc[k]!;
+    const z = (v: number): number => toModelUnits(s, v, tr);
+    for (let h = 1; h <= H; h++) {
+      const j = origin + h;
+      if (j < sp.valStart || j >= sp.testStart) continue;
+      const mu = z(f.mean[h - 1]!);
+      s80[h - 1]!.push(intervalScore(s.z[j]!, mu, z(f.lo80[h - 1]!), z(f.hi80[h - 1]!)));
+      s95[h - 1]!.push(intervalScore(s.z[j]!, mu, z(f.lo95[h - 1]!), z(f.hi95[h - 1]!)));
+    }
+  });
+  const r = (v: number): number => +v.toFixed(4);
+  return { level80: s80.map((sc) => r(conformalQuantile(sc, 0.8))), level95: s95.map((sc) => r(conformalQuantile(sc, 0.95))), points: s80[0]!.length };
+}
+
+/** Contiguous blocks per series for the paired test of `chooseVolatility`. */
+const BLOCKS = 10;
+
+/**
+ * The local volatility scale for σ, chosen by the one-step Gaussian NLL ½ log 2π + log σv + ½((z − μ)/σv)² of
+ * every target before the test span (training and validation: whether surprises cluster is a property of the
+ * residuals, which in-sample fitting of the mean does not create). The half-life in `HALF_LIVES` with the
+ * lowest mean NLL is taken only if it beats none (v = 1) in a paired test: the NLLs, averaged in 10
+ * contiguous blocks per series (surprises cluster, so points are not independent), must show a mean gain
+ * above 2 standard errors (`pairedGain`, z = 2, ≈ the 5 % level). A homoscedastic series keeps its σ.
+ * `nll` lists each candidate's mean ('none', '4', '16', …), `gainSe` the best one's gain in standard errors.
+ */
+export function chooseVolatility(model: TimeSeriesModel, spec: TimeSeriesSpec, series: readonly PreparedSeries[]): { volatility: LocalVolatility | null; nll: Record<string, number>; gainSe: number } {
+  const { calibration: _c, volatility: _v, ...base } = spec;
+  const reqs = series.flatMap((s, i) => {
+    const sp = spansOf(s.n);
+    const first = Math.min(spec.window, sp.valStart - 1);
+    const count = Math.max(0, sp.testStart - 1 - first);
+    return Array.from({ length: count }, (_, k) => ({ s, origin: first + k, block: i * BLOCKS + Math.min(BLOCKS - 1, Math.floor((BLOCKS * k) / count)) }));
+  });
+  const pointNll = (volatility: LocalVolatility | null): number[] => {
+    const fc = forecast(model, volatility ? { ...base, volatility } : base, reqs, 1, { samples: 0, rng: new Rng(0) });
+    return reqs.map(({ s, origin }, k) => {
+      const sd = fc[k]!.zSigma[0]!;
+      const r = (s.z[origin + 1]! - fc[k]!.zMean[0]!) / sd;
+      return 0.5 * Math.log(2 * Math.PI) + Math.log(sd) + 0.5 * r * r;
+    });
+  };
+  const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
+  const none = pointNll(null);
+  const nll: Record<string, number> = { none: +mean(none).toFixed(4) };
+  let best: { halfLife: number; points: number[] } | null = null;
+  for (const halfLife of HALF_LIVES) {
+    const points = pointNll({ halfLife });
+    nll[String(halfLife)] = +mean(points).toFixed(4);
+    if (best === null || mean(points) < mean(best.points)) best = { halfLife, points };
+  }
+  if (best === null) return { volatility: null, nll, gainSe: 0 };
+  // block means of each candidate's NLL, one block per (series, block index)
+  const blockMeans = (points: readonly number[]): number[] => {
+    const sums = new Map<number, { sum: number; n: number }>();
+    reqs.forEach(({ block }, i) => {
+      const b = sums.get(block) ?? { sum: 0, n: 0 };
+      b.sum += points[i]!;
+      b.n++;
+      sums.set(block, b);
+    });
+    return [...sums.values()].map((b) => b.sum / b.n);
+  };
+  const g = pairedGain(blockMeans(none), blockMeans(best.points), 2);
+  return { volatility: g.keep ? { halfLife: best.halfLife } : null, nll, gainSe: +(g.se > 0 && Number.isFinite(g.se) ? g.mean / g.se : 0).toFixed(2) };
+}

@@ -1,0 +1,104 @@
+// The choices made after training, on data before the test span: whether the trained recurrent part earns
+// its place over its linear start (a paired test on blocks of the validation spans, as the highway's own
+// choice against the last value), whether σ follows a local volatility scale, and the conformal calibration
+// of the intervals.
+import { loadWeightsInto } from '../../io/model-file.js';
+import type { SafeTensor } from '../../io/safetensors.js';
+import { Rng } from '../../tensor/rng.js';
+import { calibrateIntervals, chooseVolatility } from './calibrate.js';
+import { forecast } from './forecast.js';
+import { type IntervalCalibration, type PreparedSeries, type TimeSeriesSpec, fromModelUnits } from './inputs.js';
+import { naiveScale } from './metrics.js';
+import type { TimeSeriesModel } from './model.js';
+import { type PairedGain, pairedGain } from './paired.js';
+import { type TimeSeriesTask, spansOf } from './task.js';
+import type { LocalVolatility } from './volatility.js';
+
+/** Contiguous blocks per series' validation span. */
+const BLOCKS = 10;
+
+/**
+ * The validation loss of `TimeSeriesTask.evaluate` (mean of the MASE at horizon 1 and at H, mean path) per
+ * block: each series' validation span cut into 10 contiguous blocks by target index, so that two models'
+ * losses can be paired block by block. Order: series, then block (empty blocks left out).
+ */
+export function validationBlockLosses(model: TimeSeriesModel, spec: TimeSeriesSpec, series: readonly PreparedSeries[]): number[] {
+  const H = spec.horizon;
+  const out: number[] = [];
+  for (const s of series) {
+    const sp = spansOf(s.n);
+    const len = sp.testStart - sp.valStart;
+    const own = Float64Array.from(s.z.subarray(0, sp.valStart), (v) => fromModelUnits(s, v, spec.transform));
+    const scale = naiveScale(own, sp.valStart);
+    const first = Math.max(0, sp.valStart - H);
+    const reqs = Array.from({ length: Math.max(0, sp.testStart - 1 - first) }, (_, k) => ({ s, origin: first + k }));
+    const fc = forecast(model, spec, reqs, H, { samples: 0, rng: new Rng(0) });
+    const acc = Array.from({ length: BLOCKS }, () => ({ one: 0, n1: 0, far: 0, nH: 0 }));
+    reqs.forEach(({ origin }, k) => {
+      for (const h of H === 1 ? [1] : [1, H]) {
+        const j = origin + h;
+        if (j < sp.valStart || j >= sp.testStart) continue;
+        const b = acc[Math.min(BLOCKS - 1, Math.floor((BLOCKS * (j - sp.valStart)) / len))]!;
+        const e = Math.abs(fromModelUnits(s, s.z[j]!, spec.transform) - fc[k]!.mean[h - 1]!) / scale;
+        if (h === 1) { b.one += e; b.n1++; } else { b.far += e; b.nH++; }
+      }
+    });
+    for (const b of acc) {
+      const parts = [b.n1 > 0 ? b.one / b.n1 : null, b.nH > 0 ? b.far / b.nH : null].filter((v): v is number => v !== null);
+      if (parts.length > 0) out.push(parts.reduce((a, v) => a + v, 0) / parts.length);
+    }
+  }
+  return out;
+}
+
+/**
+ * Keep the trained recurrent part only if it beats its linear start on the validation blocks by more than one
+ * standard error of the paired gains (`pairedGain`, z = 1); when the linear start is the last-value forecast
+ * itself (`naiveStart`: the highway found no structure a forecast can use), by more than two, the bar every
+ * model must clear against the last value (see `fitHighway`). `trained` and `linear` come from
+ * `validationBlockLosses` of the two models.
+ */
+export function keepRecurrent(trained: readonly number[], linear: readonly number[], naiveStart = false): PairedGain {
+  return pairedGain(linear, trained, naiveStart ? 2 : 1);
+}
+
+/** What `finalizeModel` chose, for the run report. */
+export interface FinalChoice {
+  recurrent: boolean;
+  /** Validation loss (as `TimeSeriesTask.evaluate`) of the trained model and of its linear start. */
+  valTrained: number;
+  valLinear: number;
+  /** Mean per-block validation gain of the recurrent part over the linear start, and its standard error. */
+  gain: number;
+  gainSe: number;
+  volatility: LocalVolatility | null;
+  volatilityNll: Record<string, number>;
+  volatilityGainSe: number;
+  calibration: IntervalCalibration;
+}
+
+/**
+ * Turns the trained task into the model to save: `trained` holds the best checkpoint's weights (loaded into
+ * task.model first), `linearSigma` the highway fit's residual scale. Keeps the recurrent part only when
+ * `keepRecurrent` says so (else the head is reset to the linear start; the highway itself never trains),
+ * then sets task.spec.volatility (`chooseVolatility`) and task.spec.calibration (`calibrateIntervals` with
+ * `samples` sample paths, as the forecasts it calibrates will use).
+ */
+export function finalizeModel(task: TimeSeriesTask, trained: ReadonlyMap<string, SafeTensor>, linearSigma: number, samples: number): FinalChoice {
+  const m = task.model;
+  const spec = task.spec;
+  delete spec.volatility;
+  delete spec.calibration;
+  loadWeightsInto(m, trained);
+  const valTrained = task.evaluate().loss;
+  const trainedBlocks = validationBlockLosses(m, task.spec, task.series);
+  m.initFromAR(Float64Array.from([...m.highway.weight.data, m.highway.bias!.data[0]!]), linearSigma);
+  const valLinear = task.evaluate().loss;
+  const naiveStart = m.highway.weight.data.every((w) => w === 0) && m.highway.bias!.data[0] === 0;
+  const gain = keepRecurrent(trainedBlocks, validationBlockLosses(m, task.spec, task.series), naiveStart);
+  if (gain.keep) loadWeightsInto(m, trained);
+  const vol = chooseVolatility(m, spec, task.series);
+  if (vol.volatility) spec.volatility = vol.volatility;
+  spec.calibration = calibrateIntervals(m, spec, task.series, { samples, rng: new Rng(2) });
+  return { recurrent: gain.keep, valTrained, valLinear, gain: gain.mean, gainSe: gain.se, volatility: vol.volatility, volatilityNll: vol.nll, volatilityGainSe: vol.gainSe, calibration: spec.calibration };
+}

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { calibrateIntervals, chooseVolatility, conformalQuantile, intervalScore } from '../../../src/tasks/timeseries/calibrate.js';
+import { evaluateTest } from '../../../src/tasks/timeseries/evaluate.js';
+import type { PreparedSeries, TimeSeriesSpec } from '../../../src/tasks/timeseries/inputs.js';
+import { TimeSeriesModel } from '../../../src/tasks/timeseries/model.js';
+import type { Series } from '../../../src/tasks/timeseries/series.js';
+import { buildSpec, fitHighway, prepareAll } from '../../../src/tasks/timeseries/setup.js';
+import { volatilityRatio } from '../../../src/tasks/timeseries/volatility.js';
+import { Rng } from '../../../src/tensor/rng.js';
+
+const DAY = 86_400_000;
+
+/** A linear forecaster (highway only, head zero) for one daily series, its σ multiplied by `scale`. */
+function linearModel(values: Float64Array, scale: number): { model: TimeSeriesModel; spec: TimeSeriesSpec; series: Series[]; prepared: PreparedSeries[] } {
+  const times = Float64Array.from(values, (_, i) => Date.UTC(2001, 0, 1) + i * DAY);
+  const series: Series[] = [{ key: '', values, times, features: [] }];
+  const spec = buildSpec(series, { columns: { target: 'y', time: ['date'], features: [], group: null }, horizon: 2, cell: 'gru', hidden: 3, layers: 1, window: 12, lags: 2, period: null, calendar: false });
+  const prepared = prepareAll(series, spec, 2);
+  const model = new TimeSeriesModel(spec.model, { rng: new Rng(3) });
+  const fit = fitHighway(prepared, spec);
+  model.initFromAR(fit.beta, fit.sigma * scale);
+  return { model, spec, series, prepared };
+}
+
+/** An AR(1) around a level with Gaussian noise of std `sd(t)`. */
+function ar1(n: number, seed: number, sd: (t: number) => number): Float64Array {
+  const rng = new Rng(seed);
+  const y = new Float64Array(n);
+  let e = 0;
+  for (let t = 0; t < n; t++) { e = 0.6 * e + sd(t) * rng.normal(); y[t] = 50 + e; }
+  return y;
+}
+
+test('the conformal quantile is the ⌈(n + 1)·level⌉-th smallest score, the largest when n is too small', () => {
+  assert.equal(conformalQuantile([4.5, 0.5, 3, 1, 2.5, 1.5, 4, 2, 3.5], 0.8), 4); // rank 8 of 9
+  assert.equal(conformalQuantile([3, 1, 2], 0.95), 3); // rank 4 > 3: the largest
+  assert.equal(conformalQuantile([], 0.8), 1);
+});
+
+test('an interval score is the stretch that puts y on the edge of the interval, on either side of the mean', () => {
+  assert.equal(intervalScore(12, 10, 9, 14), 0.5); // above: (12 − 10) / (14 − 10)
+  assert.equal(intervalScore(7, 10, 9, 14), 3); // below: (10 − 7) / (10 − 9)
+  assert.equal(intervalScore(10, 10, 9, 14), 0);
+});
+
+test('split-conformal calibration brings 80 % intervals of a mis-specified scale back to about 80 % coverage', () => {
+  const values = ar1(2000, 21, () => 1);
+  for (const scale of [0.4, 2.5]) {
+    const { model, spec, series, prepared } = linearModel(values, scale);
+    const before = evaluateTest(model, spec, series, prepared, 2, [1, 2], new Rng(1), 100).horizons;
+    spec.calibration = calibrateIntervals(model, spec, prepared, { samples: 100, rng: new Rng(2) });
+    const after = evaluateTest(model, spec, series, prepared, 2, [1, 2], new Rng(1), 100).horizons;
+    assert.equal(spec.calibration.level80.length, 2);
+    assert.equal(spec.calibration.points, 160); // the validation span: 10 % of the first 1600 values
+    // σ × 0.4 needs a stretch of about 2.5, σ × 2.5 a shrink to about 0.4
+    assert.ok(Math.abs(Math.log(spec.calibration.level80[0]! * scale)) < 0.2, `scale ${scale}: multiplier ${spec.calibration.level80[0]}`);
+    for (const h of ['1', '2']) {
+      assert.ok(Math.abs(before[h]!.coverage80 - 0.8) > 0.15, `scale ${scale}, h=${h}: uncalibrated ${before[h]!.coverage80}`);
+      assert.ok(after[h]!.coverage80 > 0.72 && after[h]!.coverage80 < 0.88, `scale ${scale}, h=${h}: calibrated ${after[h]!.coverage80}`);
+      assert.ok(after[h]!.coverage95 > 0.85, `scale ${scale}, h=${h}: 95 % ${after[h]!.coverage95}`);
+    }
+  }
+});
+
+test('the local volatility ratio follows recent surprises, and is 1 without any', () => {
+  assert.equal(volatilityRatio([], 4), 1);
+  assert.ok(volatilityRatio([0.1, -0.2, 3, -2.5], 4) > 1.5);
+  const calm = volatilityRatio(Array.from({ length: 30 }, () => 0.2), 4);
+  assert.ok(calm > 0.2 && calm < 0.5, `calm ${calm}`); // pulled towards 1 by the prior weight
+  // a short half-life forgets an old shock that a long one still sees
+  const old = [5, ...Array.from({ length: 20 }, () => 0.5)];
+  assert.ok(volatilityRatio(old, 2) < volatilityRatio(old, 64));
+});
+
+test('a local volatility scale is chosen for noise whose size switches by regime, and not for constant noise', () => {
+  const switching = linearModel(ar1(1500, 5, (t) => (Math.floor(t / 60) % 2 === 0 ? 0.3 : 3)), 1);
+  const chosen = chooseVolatility(switching.model, switching.spec, switching.prepared);
+  assert.ok(chosen.volatility !== null && chosen.gainSe > 2, JSON.stringify(chosen));
+  assert.ok(chosen.nll[String(chosen.volatility.halfLife)]! < chosen.nll['none']!);
+  const constant = linearModel(ar1(1500, 6, () => 1), 1);
+  assert.equal(chooseVolatility(constant.model, constant.spec, constant.prepared).volatility, null);
+});
