@@ -14,7 +14,7 @@ import { type TestReport, evaluateTest } from '../tasks/timeseries/evaluate.js';
 import { CELL_TYPES, TimeSeriesModel } from '../tasks/timeseries/model.js';
 import { finalizeModel } from '../tasks/timeseries/select.js';
 import { type Series, seriesFromTable } from '../tasks/timeseries/series.js';
-import { buildSpec, fitHighway, prepareAll } from '../tasks/timeseries/setup.js';
+import { buildLinear } from '../tasks/timeseries/setup.js';
 import { TimeSeriesTask } from '../tasks/timeseries/task.js';
 import { Rng } from '../tensor/rng.js';
 import { choice, int, num } from './args.js';
@@ -30,7 +30,7 @@ Trains a forecaster of COL: an RNN with a Gaussian (mean, scale) output per step
 autoregressive highway over the last p values and calendar features (DeepAR + LSTNet). The last 20 % of
 each series is the test span (never used for training or scaling); the last 10 % of the rest validates
 (the checkpoint with the best validation MASE is kept, and the recurrent part only if it beats the linear
-start there by a standard error). The highway is the last-value forecast unless its fit beats that forward
+start there by two standard errors; else the linear start, refitted up to the test span, is the model). The highway is the last-value forecast unless its fit beats that forward
 in time by two standard errors. Intervals are calibrated on the validation spans (split conformal, per
 horizon; with a local volatility scale when past residuals cluster) and the model file carries it all.
 Prints test metrics at horizons 1 and H for the model and the baselines (naive, seasonal naive, AR(p),
@@ -84,27 +84,25 @@ export function seriesOf(v: Values): { series: Series[]; skipped: number; file: 
   return { ...seriesFromTable(readCsv(file), cols, v['skip-bad'] === true), file };
 }
 
-export function setupTimeseries(v: Values, rng: Rng, keep: (t: TimeSeriesTask, linearSigma: number) => void): TaskSetup {
+export function setupTimeseries(v: Values, rng: Rng, keep: (t: TimeSeriesTask, linearSigma: number, refit: Float64Array) => void): TaskSetup {
   const s = (k: keyof typeof TIMESERIES_DEFAULTS): string => (v[k] as string | undefined) ?? TIMESERIES_DEFAULTS[k];
   const { series, skipped } = seriesOf(v);
   const H = int('horizon', s('horizon'), 1, 1000);
   const period = v['period'] !== undefined ? int('period', v['period'] as string, 0) : undefined;
-  const spec = buildSpec(series, {
+  const { spec, prepared, fit, transformGain } = buildLinear(series, {
     columns: { target: v['target'] as string, time: list(v['time']), features: list(v['features']), group: typeof v['group'] === 'string' ? v['group'] : null },
     horizon: H, cell: choice('cell', s('cell'), CELL_TYPES), hidden: int('hidden', s('hidden'), 1), layers: int('layers', s('layers'), 1, 16),
     ...(v['window'] !== undefined ? { window: int('window', v['window'] as string, 2) } : {}),
     ...(v['lags'] !== undefined ? { lags: int('lags', v['lags'] as string, 1, 1000) } : {}),
     ...(period !== undefined ? { period: period > 1 ? period : null } : {}),
     transform: choice('transform', (v['transform'] as string | undefined) ?? 'auto', ['auto', 'log', 'none'] as const),
-  });
-  const prepared = prepareAll(series, spec, H);
+  }, H);
   const model = new TimeSeriesModel(spec.model, { rng });
-  const fit = fitHighway(prepared, spec);
   model.initFromAR(fit.beta, fit.sigma);
   // The highway stays at its cross-validated least-squares fit: Adam's steps (≈ lr each) would undo it.
   for (const [, t] of model.highway.namedParameters()) t.requiresGrad = false;
   const task = new TimeSeriesTask({ model, spec, series: prepared, batch: int('batch', s('batch'), 1), shrink: num('shrink', s('shrink'), 0) });
-  keep(task, fit.sigma);
+  keep(task, fit.sigma, fit.refit);
   const be = backend();
   return {
     task,
@@ -113,7 +111,8 @@ export function setupTimeseries(v: Values, rng: Rng, keep: (t: TimeSeriesTask, l
     defaults: { lr: 3e-3, schedule: 'cosine', clip: 1, evalEvery: 100, logEvery: 25, checkpointEvery: 500 },
     summary: { csv: v['csv'], target: spec.columns.target, series: series.length, points: series.reduce((a, b) => a + b.values.length, 0), skipped_rows: skipped,
       cell: spec.model.cell, hidden: spec.model.hidden, layers: spec.model.layers, window: spec.window, lags: spec.lags, period: spec.period, transform: spec.transform, level: spec.level,
-      calendar: spec.calendar, ridge: Number.isFinite(fit.ridge) ? fit.ridge : 'infinite (last value)',
+      ...(transformGain ? { transform_gain: +transformGain.mean.toPrecision(4), transform_gain_se: +transformGain.se.toPrecision(4) } : {}),
+      calendar: spec.calendar, highway: fit.candidate, ridge: Number.isFinite(fit.ridge) ? fit.ridge : 'infinite (last value)',
       highway_cv_gain: +fit.cvGain.toPrecision(4), highway_cv_gain_se: +fit.cvGainSe.toPrecision(4), horizon: H, params: model.parameterCount(), backend: `${be.name} (${be.isa}, ${be.threads} threads)` },
   };
 }
@@ -136,10 +135,11 @@ export async function trainTimeseries(argv: string[], io: Io): Promise<number> {
   if (given['resume'] === undefined && given['steps'] === undefined && given['minutes'] === undefined && given['epochs'] === undefined) given['steps'] = TIMESERIES_DEFAULTS.steps;
   let task: TimeSeriesTask | null = null;
   let linearSigma = 1;
+  let refit: Float64Array | undefined;
   let runValues: Values = given;
   const lines: string[] = [];
   const capture: Io = { ...io, out: (t) => lines.push(t) };
-  const code = await runTraining('timeseries', { ...given, json: true }, capture, (v, rng) => { runValues = v; return setupTimeseries(v, rng, (t, sigma) => { task = t; linearSigma = sigma; }); });
+  const code = await runTraining('timeseries', { ...given, json: true }, capture, (v, rng) => { runValues = v; return setupTimeseries(v, rng, (t, sigma, r) => { task = t; linearSigma = sigma; refit = r; }); });
   const summary = JSON.parse(lines[lines.length - 1] ?? '{}') as Record<string, unknown>;
   if (code !== 0 || task === null) { if (values.json) io.out(JSON.stringify(summary)); return code; }
   const t = task as TimeSeriesTask;
@@ -148,10 +148,11 @@ export async function trainTimeseries(argv: string[], io: Io): Promise<number> {
   const saved = loadModelFile(modelFile);
   const samples = runValues['samples'] !== undefined ? int('samples', runValues['samples'] as string, 0) : 200;
   // After training, on data before the test span: keep the recurrent part only if the validation spans say
-  // it beats its linear start by one standard error; choose the local volatility scale; calibrate the
+  // it beats its linear start by two standard errors (else the linear start, refitted on every target before
+  // the test span, is the model); choose the local volatility scale; calibrate the
   // intervals (split conformal). All of it is stored in the model file's spec, so that `recur forecast`
   // and StreamingPredictor give the same calibrated intervals as the test below.
-  const fin = finalizeModel(t, saved.tensors, linearSigma, samples);
+  const fin = finalizeModel(t, saved.tensors, linearSigma, samples, refit);
   const extra = Object.fromEntries(Object.entries(saved.metadata).filter(([k]) => !['format', CONFIG_KEY, VERSION_KEY].includes(k)));
   saveModel(modelFile, t.model, t.modelConfig(), fin.recurrent ? extra : { ...extra, 'recur.timeseries': 'linear start kept: the recurrent part did not forecast the validation spans clearly better' });
   const choice = { val_mase_trained: +fin.valTrained.toFixed(6), val_mase_linear: +fin.valLinear.toFixed(6), recurrent_part: fin.recurrent ? 'kept' : 'dropped',
@@ -164,7 +165,7 @@ export async function trainTimeseries(argv: string[], io: Io): Promise<number> {
   if (values.json) io.out(JSON.stringify({ ...summary, ...choice, ...report }));
   else {
     io.err(`done: ${String(summary['steps'])} steps in ${String(summary['elapsed_s'])} s; model in ${modelFile}`);
-    if (!fin.recurrent) io.err(`the recurrent part did not beat its linear start on the validation spans by one standard error (MASE ${choice.val_mase_trained} vs ${choice.val_mase_linear}): saved without the recurrent mean offset`);
+    if (!fin.recurrent) io.err(`the recurrent part did not beat its linear start on the validation spans by two standard errors (MASE ${choice.val_mase_trained} vs ${choice.val_mase_linear}): saved without the recurrent mean offset`);
     io.out(reportText(report));
   }
   return 0;

@@ -52,14 +52,15 @@ export function validationBlockLosses(model: TimeSeriesModel, spec: TimeSeriesSp
 }
 
 /**
- * Keep the trained recurrent part only if it beats its linear start on the validation blocks by more than one
- * standard error of the paired gains (`pairedGain`, z = 1); when the linear start is the last-value forecast
- * itself (`naiveStart`: the highway found no structure a forecast can use), by more than two, the bar every
- * model must clear against the last value (see `fitHighway`). `trained` and `linear` come from
- * `validationBlockLosses` of the two models.
+ * Keep the trained recurrent part only if it beats its linear start on the validation blocks by more than two
+ * standard errors of the paired gains (`pairedGain`, z = 2), the bar every model must clear against a simpler
+ * one here (see `fitHighway`). One standard error is not enough: the trainer chose the checkpoint on these
+ * very spans (the best of several evaluations), so its validation loss is optimistic, and on a linear series
+ * (an AR(2), a season plus noise) a recurrent part kept by chance forecasts the test span worse than its
+ * start. `trained` and `linear` come from `validationBlockLosses` of the two models.
  */
-export function keepRecurrent(trained: readonly number[], linear: readonly number[], naiveStart = false): PairedGain {
-  return pairedGain(linear, trained, naiveStart ? 2 : 1);
+export function keepRecurrent(trained: readonly number[], linear: readonly number[]): PairedGain {
+  return pairedGain(linear, trained, 2);
 }
 
 /** What `finalizeModel` chose, for the run report. */
@@ -82,9 +83,12 @@ export interface FinalChoice {
  * task.model first), `linearSigma` the highway fit's residual scale. Keeps the recurrent part only when
  * `keepRecurrent` says so (else the head is reset to the linear start; the highway itself never trains),
  * then sets task.spec.volatility (`chooseVolatility`) and task.spec.calibration (`calibrateIntervals` with
- * `samples` sample paths, as the forecasts it calibrates will use).
+ * `samples` sample paths, as the forecasts it calibrates will use). Without the recurrent part, the highway
+ * then takes `refit` (the same linear candidate fitted on every target before the test span, `HighwayFit.refit`:
+ * weights over [lags, calendar], then the intercept), as a least-squares baseline is fitted; the choices
+ * above were all made with the fit before the validation spans, whose errors there are out of sample.
  */
-export function finalizeModel(task: TimeSeriesTask, trained: ReadonlyMap<string, SafeTensor>, linearSigma: number, samples: number): FinalChoice {
+export function finalizeModel(task: TimeSeriesTask, trained: ReadonlyMap<string, SafeTensor>, linearSigma: number, samples: number, refit?: ArrayLike<number>): FinalChoice {
   const m = task.model;
   const spec = task.spec;
   delete spec.volatility;
@@ -94,11 +98,15 @@ export function finalizeModel(task: TimeSeriesTask, trained: ReadonlyMap<string,
   const trainedBlocks = validationBlockLosses(m, task.spec, task.series);
   m.initFromAR(Float64Array.from([...m.highway.weight.data, m.highway.bias!.data[0]!]), linearSigma);
   const valLinear = task.evaluate().loss;
-  const naiveStart = m.highway.weight.data.every((w) => w === 0) && m.highway.bias!.data[0] === 0;
-  const gain = keepRecurrent(trainedBlocks, validationBlockLosses(m, task.spec, task.series), naiveStart);
+  const gain = keepRecurrent(trainedBlocks, validationBlockLosses(m, task.spec, task.series));
   if (gain.keep) loadWeightsInto(m, trained);
   const vol = chooseVolatility(m, spec, task.series);
   if (vol.volatility) spec.volatility = vol.volatility;
   spec.calibration = calibrateIntervals(m, spec, task.series, { samples, rng: new Rng(2) });
+  if (!gain.keep && refit !== undefined) {
+    const K = m.highway.weight.data.length;
+    for (let k = 0; k < K; k++) m.highway.weight.data[k] = refit[k]!;
+    m.highway.bias!.data[0] = refit[K]!;
+  }
   return { recurrent: gain.keep, valTrained, valLinear, gain: gain.mean, gainSe: gain.se, volatility: vol.volatility, volatilityNll: vol.nll, volatilityGainSe: vol.gainSe, calibration: spec.calibration };
 }

@@ -1,12 +1,13 @@
 // Builds a forecaster for given series: the spec (calendar, step, per-series scaling on the training span,
 // seasonal period, highway order, window) and the least-squares ARX fit the model starts from.
 import { ConfigError } from '../../errors.js';
-import { detectPeriod, leastSquares, selectArOrder } from './baselines.js';
-import { type PreparedSeries, type TimeSeriesSpec, type Transform, anchorLevel, calendarSize, fillInputs, fitSeriesScaling, inputSize, prepareSeries } from './inputs.js';
+import { detectPeriod, selectArOrder } from './baselines.js';
+import { type PreparedSeries, type TimeSeriesSpec, type Transform, calendarSize, fitSeriesScaling, inputSize, prepareSeries } from './inputs.js';
 import type { CellType } from './model.js';
-import { pairedGain } from './paired.js';
 import { type Series, testStart } from './series.js';
 import { spansOf } from './task.js';
+import { type HighwayFit, fitHighway } from './highway.js';
+import { type PairedGain, pairedGain } from './paired.js';
 import { calendarKinds, medianStep, weekdaysOnly } from './time.js';
 
 /** Choices for `buildSpec`; unset ones are chosen from the training spans. */
@@ -72,102 +73,35 @@ export function prepareAll(series: readonly Series[], spec: TimeSeriesSpec, H: n
   return series.map((s) => prepareSeries(s, spec, H));
 }
 
-/** The highway's start: weights over [lags, calendar] then the intercept, residual std on the training targets, λ. */
-export interface HighwayFit {
-  beta: Float64Array;
-  sigma: number;
-  /** The ridge λ chosen; Infinity when the last-value forecast (β = 0) won. */
-  ridge: number;
-  /** Forward-in-time mean gain in held-out MSE (scaled units²) of the fit over the last value, and its standard error. */
-  cvGain: number;
-  cvGainSe: number;
-}
 
-/** Ridge strengths tried for the highway (per training target); blocked cross-validation picks one. */
-export const RIDGE_GRID = [1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3, 10, 30];
-const FOLDS = 5;
-const SUBBLOCKS = 5;
+/** What `buildLinear` chose: the spec, the series in its units, the highway's start, and the transform test. */
+export interface LinearStart {
+  spec: TimeSeriesSpec;
+  prepared: PreparedSeries[];
+  fit: HighwayFit;
+  /** With transform 'auto' and log's rule met: the forward-in-time gain (MASE units) of no transform over log, else null. */
+  transformGain: PairedGain | null;
+}
 
 /**
- * The highway's least-squares start: z_t − z_{t−1} regressed on the highway inputs a_t plus an intercept
- * (see `fillInputs`; ℓ as for the last target of a window) over every series' training targets before its
- * validation span, with ridge λ·N shrinking towards the last-value forecast. λ comes from `RIDGE_GRID` by
- * 5-fold blocked cross-validation over the targets before the test span (each series cut into 5 contiguous
- * blocks; valid for stationary autoregressions, Bergmeir et al. 2018). Then the fit with that λ must beat
- * β = 0 (exactly the last-value forecast) forward in time: fitted on blocks 0 … k−1 and scored on block k
- * (k = 1 … 4), the paired one-step squared errors, averaged over 5 sub-blocks of each scored block, must show
- * a mean gain above 2 standard errors (`pairedGain`, z = 2), else the start is the last-value forecast. On a
- * random walk a level or calendar regression is spurious (Granger & Newbold 1974) and blocked folds reward
- * it by interpolation, hence the forward check and the stricter z; a random walk gets the naive forecast.
+ * `buildSpec`, `prepareAll` and `fitHighway` in one. With transform 'auto', when `autoTransform` says 'log'
+ * the untransformed model is fitted too, and it replaces the log one when its highway's one-step forecasts,
+ * forward in time (`HighwayFit.forwardMase`, errors in the series' own units), beat the log one's by one
+ * standard error of the paired sub-block gains: max/min ≥ 3 also holds for an additive season or trend
+ * from a low start (a temperature near 0, a steep line), where a log would bend what is linear. On a price
+ * both highways are the last value, the gain is 0 and the log stays.
  */
-export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSpec): HighwayFit {
-  const p = spec.lags;
-  const C = calendarSize(spec);
-  const K = p + C + 1;
-  const x = new Float32Array(inputSize(spec));
-  const a = new Float32Array(p + C);
-  const rows: number[] = [];
-  const ys: number[] = [];
-  const fold: number[] = [];
-  const pos: number[] = []; // where in its fold a target lies, [0, 1)
-  const inTrain: boolean[] = [];
-  for (const s of series) {
-    const sp = spansOf(s.n);
-    const zAt = (k: number): number => s.z[k]!;
-    const from = Math.max(1, p);
-    for (let t = from; t < sp.testStart; t++) {
-      fillInputs(x, 0, a, 0, s, spec, t, zAt, anchorLevel(s.z, t - spec.window));
-      for (let k = 0; k < p + C; k++) rows.push(a[k]!);
-      rows.push(1);
-      ys.push(s.z[t]! - s.z[t - 1]!);
-      const u = (FOLDS * (t - from)) / Math.max(1, sp.testStart - from);
-      fold.push(Math.min(FOLDS - 1, Math.floor(u)));
-      pos.push(u - Math.floor(u));
-      inTrain.push(t < sp.valStart);
-    }
-  }
-  const pick = (keep: (n: number) => boolean): { X: Float64Array; y: Float64Array; N: number } => {
-    const idx = ys.map((_, n) => n).filter(keep);
-    const X = new Float64Array(idx.length * K);
-    idx.forEach((n, i) => X.set(rows.slice(n * K, (n + 1) * K), i * K));
-    return { X, y: Float64Array.from(idx, (n) => ys[n]!), N: idx.length };
+export function buildLinear(series: readonly Series[], o: SpecOptions, H: number): LinearStart {
+  const make = (transform: Transform | 'auto'): Omit<LinearStart, 'transformGain'> => {
+    const spec = buildSpec(series, { ...o, transform });
+    const prepared = prepareAll(series, spec, H);
+    return { spec, prepared, fit: fitHighway(prepared, spec) };
   };
-  const sse = (beta: Float64Array, d: { X: Float64Array; y: Float64Array; N: number }): number => {
-    let ss = 0;
-    for (let n = 0; n < d.N; n++) {
-      let f = 0;
-      for (let k = 0; k < K; k++) f += d.X[n * K + k]! * beta[k]!;
-      ss += (d.y[n]! - f) ** 2;
-    }
-    return ss;
-  };
-  const tr = pick((n) => inTrain[n]!);
-  if (tr.N < K + 2) throw new ConfigError(`--lags ${p}: expected fewer lags than the ${tr.N} training targets allow`, 'use a smaller --lags');
-  const folds = Array.from({ length: FOLDS }, (_, f) => ({ fit: pick((n) => fold[n] !== f), held: pick((n) => fold[n] === f) }));
-  let best = { ridge: RIDGE_GRID[0]!, err: Infinity };
-  for (const ridge of RIDGE_GRID) {
-    let err = 0;
-    for (const f of folds) if (f.fit.N > K && f.held.N > 0) err += sse(leastSquares(f.fit.X, f.fit.y, f.fit.N, K, ridge), f.held);
-    if (err < best.err) best = { ridge, err };
-  }
-  const naive = new Float64Array(K); // β = 0 (λ = ∞): the last-value forecast itself
-  // Does the fit beat the last value at all? Asked forward in time only (fit on the blocks before block k,
-  // scored on block k), since on a random walk the blocks around a held-out one pull a level or a smooth
-  // calendar term towards it: interpolation that blocked folds reward but no forecast can use.
-  const naiveLoss: number[] = [];
-  const fitLoss: number[] = [];
-  for (let k = 1; k < FOLDS; k++) {
-    const fit = pick((n) => fold[n]! < k);
-    if (fit.N <= K) continue;
-    const beta = leastSquares(fit.X, fit.y, fit.N, K, best.ridge);
-    for (let sub = 0; sub < SUBBLOCKS; sub++) {
-      const held = pick((n) => fold[n] === k && sub === Math.min(SUBBLOCKS - 1, Math.floor(SUBBLOCKS * pos[n]!)));
-      if (held.N === 0) continue;
-      naiveLoss.push(sse(naive, held) / held.N);
-      fitLoss.push(sse(beta, held) / held.N);
-    }
-  }
-  const gain = pairedGain(naiveLoss, fitLoss, 2);
-  const beta = gain.keep ? leastSquares(tr.X, tr.y, tr.N, K, best.ridge) : naive;
-  return { beta, sigma: Math.sqrt(sse(beta, tr) / tr.N), ridge: gain.keep ? best.ridge : Infinity, cvGain: gain.mean, cvGainSe: gain.se };
+  const first = make(o.transform ?? 'auto');
+  if ((o.transform ?? 'auto') !== 'auto' || first.spec.transform !== 'log') return { ...first, transformGain: null };
+  const plain = make('none');
+  const gain = pairedGain(first.fit.forwardMase, plain.fit.forwardMase, 1);
+  return { ...(gain.keep ? plain : first), transformGain: gain };
 }
+
+export { fitHighway, type HighwayFit, RIDGE_GRID } from './highway.js';

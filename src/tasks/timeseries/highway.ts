@@ -1,0 +1,166 @@
+// The highway's least-squares start and the forward-in-time checks that choose it: a few linear candidates
+// (the ridge ARX fit over every lag and calendar feature, and plain least-squares autoregressions, one of
+// them exactly the AR(p) baseline's form), the one that forecasts best forward in time, and the last value
+// unless that candidate beats it clearly. Fitted on data before the test span only.
+import { ConfigError } from '../../errors.js';
+import { leastSquares, selectArOrder } from './baselines.js';
+import { type PreparedSeries, type TimeSeriesSpec, anchorLevel, calendarSize, fillInputs, fromModelUnits, inputSize } from './inputs.js';
+import { naiveScale } from './metrics.js';
+import { pairedGain } from './paired.js';
+import { spansOf } from './task.js';
+
+/** The highway's start: weights over [lags, calendar] then the intercept, residual std on the training targets, λ. */
+export interface HighwayFit {
+  beta: Float64Array;
+  sigma: number;
+  /** The ridge λ chosen; Infinity when the last-value forecast (β = 0) won, 0 for a plain least-squares candidate. */
+  ridge: number;
+  /** Forward-in-time mean gain in held-out MSE (scaled units²) of the fit over the last value, and its standard error. */
+  cvGain: number;
+  cvGainSe: number;
+  /** Which candidate won: 'arx' (ridge, all inputs), 'ar' (lags 1 … q, q the BIC order), 'lags' (all lags, no calendar), 'naive'. */
+  candidate: 'arx' | 'ar' | 'lags' | 'naive';
+  /** The same candidate refitted on every target before the test span (validation spans included), for
+   * the final model when the recurrent part is not kept; the last value when that is the start. */
+  refit: Float64Array;
+  /** Forward-in-time one-step absolute errors of the start chosen, in the series' own units over each series'
+   * one-step naive MAE (MASE units, so comparable across transforms), one mean per scored sub-block. */
+  forwardMase: number[];
+}
+
+/** Ridge strengths tried for the ARX candidate (per training target); blocked cross-validation picks one. */
+export const RIDGE_GRID = [1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3, 10, 30];
+const FOLDS = 5;
+const SUBBLOCKS = 5;
+
+interface Rows { X: Float64Array; y: Float64Array; N: number; idx: number[] }
+
+/**
+ * The highway's least-squares start: z_t − z_{t−1} regressed on the highway inputs a_t plus an intercept
+ * (see `fillInputs`; ℓ as for the last target of a window). Candidates, each a least-squares fit:
+ * - 'arx': every lag and calendar input, ridge λ·N towards the last-value forecast, λ from `RIDGE_GRID` by
+ *   5-fold blocked cross-validation over the targets before the test span (Bergmeir et al. 2018);
+ * - 'ar': lags 1 … q only, no ridge, q the BIC order of the longest series (with level 'absolute' exactly
+ *   the AR(q)-with-intercept baseline: z_t = c + Σ φ_k z_{t−k} is linear in a_t);
+ * - 'lags': lags 1 … p (seasonal ones included), no calendar, no ridge.
+ * Each is scored forward in time: fitted on blocks 0 … k−1 and scored on block k (k = 1 … 4) by the
+ * one-step squared errors averaged over 5 sub-blocks of each scored block. The candidate with the lowest
+ * mean wins, and must then beat β = 0 (exactly the last-value forecast) by 2 standard errors of the paired
+ * sub-block gains (`pairedGain`, z = 2), else the start is the last-value forecast: on a random walk a level
+ * or calendar regression is spurious (Granger & Newbold 1974) and blocked folds reward it by interpolation.
+ * The winner is fitted on every series' training targets before its validation span (`beta`, which the
+ * recurrent part trains beside and the validation spans judge), and on every target before the test span
+ * (`refit`), as the AR(p) baseline is.
+ */
+export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSpec): HighwayFit {
+  const p = spec.lags;
+  const C = calendarSize(spec);
+  const K = p + C + 1;
+  const x = new Float32Array(inputSize(spec));
+  const a = new Float32Array(p + C);
+  const rows: number[] = [];
+  const ys: number[] = [];
+  const fold: number[] = [];
+  const pos: number[] = []; // where in its fold a target lies, [0, 1)
+  const inTrain: boolean[] = [];
+  const where: { s: PreparedSeries; t: number; scale: number }[] = [];
+  for (const s of series) {
+    const sp = spansOf(s.n);
+    const zAt = (k: number): number => s.z[k]!;
+    const from = Math.max(1, p);
+    const scale = naiveScale(Float64Array.from(s.z.subarray(0, sp.testStart), (v) => fromModelUnits(s, v, spec.transform)), sp.testStart);
+    for (let t = from; t < sp.testStart; t++) {
+      fillInputs(x, 0, a, 0, s, spec, t, zAt, anchorLevel(s.z, t - spec.window));
+      for (let k = 0; k < p + C; k++) rows.push(a[k]!);
+      rows.push(1);
+      ys.push(s.z[t]! - s.z[t - 1]!);
+      const u = (FOLDS * (t - from)) / Math.max(1, sp.testStart - from);
+      fold.push(Math.min(FOLDS - 1, Math.floor(u)));
+      pos.push(u - Math.floor(u));
+      inTrain.push(t < sp.valStart);
+      where.push({ s, t, scale });
+    }
+  }
+  const pick = (keep: (n: number) => boolean): Rows => {
+    const idx = ys.map((_, n) => n).filter(keep);
+    const X = new Float64Array(idx.length * K);
+    idx.forEach((n, i) => X.set(rows.slice(n * K, (n + 1) * K), i * K));
+    return { X, y: Float64Array.from(idx, (n) => ys[n]!), N: idx.length, idx };
+  };
+  const predict = (beta: Float64Array, d: Rows, n: number): number => {
+    let f = 0;
+    for (let k = 0; k < K; k++) f += d.X[n * K + k]! * beta[k]!;
+    return f;
+  };
+  const sse = (beta: Float64Array, d: Rows): number => {
+    let ss = 0;
+    for (let n = 0; n < d.N; n++) ss += (d.y[n]! - predict(beta, d, n)) ** 2;
+    return ss;
+  };
+  // Mean one-step absolute error in the series' own units over its naive scale (MASE units).
+  const mase = (beta: Float64Array, d: Rows): number => {
+    let e = 0;
+    for (let n = 0; n < d.N; n++) {
+      const { s, t, scale } = where[d.idx[n]!]!;
+      e += Math.abs(fromModelUnits(s, s.z[t]!, spec.transform) - fromModelUnits(s, s.z[t - 1]! + predict(beta, d, n), spec.transform)) / scale;
+    }
+    return e / d.N;
+  };
+  const tr = pick((n) => inTrain[n]!);
+  if (tr.N < K + 2) throw new ConfigError(`--lags ${p}: expected fewer lags than the ${tr.N} training targets allow`, 'use a smaller --lags');
+
+  const folds = Array.from({ length: FOLDS }, (_, f) => ({ fit: pick((n) => fold[n] !== f), held: pick((n) => fold[n] === f) }));
+  let ridge = RIDGE_GRID[0]!;
+  let bestErr = Infinity;
+  for (const r of RIDGE_GRID) {
+    let err = 0;
+    for (const f of folds) if (f.fit.N > K && f.held.N > 0) err += sse(leastSquares(f.fit.X, f.fit.y, f.fit.N, K, r), f.held);
+    if (err < bestErr) { bestErr = err; ridge = r; }
+  }
+  const longest = series.reduce((u, v) => (v.n > u.n ? v : u));
+  const q = Math.min(p, selectArOrder(longest.z, spansOf(longest.n).testStart));
+  const cols = (m: number): number[] => [...Array.from({ length: m }, (_, k) => k), K - 1];
+  const candidates: { name: HighwayFit['candidate']; ridge: number; fit: (d: Rows) => Float64Array }[] = [
+    { name: 'arx', ridge, fit: (d) => leastSquares(d.X, d.y, d.N, K, ridge) },
+    { name: 'ar', ridge: 0, fit: (d) => subsetFit(d, K, cols(q)) },
+    ...(q < p || C > 0 ? [{ name: 'lags' as const, ridge: 0, fit: (d: Rows) => subsetFit(d, K, cols(p)) }] : []),
+  ];
+  const naive = new Float64Array(K); // β = 0 (λ = ∞): the last-value forecast itself
+  // Forward in time only (fit on the blocks before block k, scored on block k): on a random walk the blocks
+  // around a held-out one pull a level or a smooth calendar term towards it, interpolation no forecast can use.
+  const held: Rows[] = [];
+  const fits: Float64Array[][] = candidates.map(() => []);
+  for (let k = 1; k < FOLDS; k++) {
+    const fit = pick((n) => fold[n]! < k);
+    if (fit.N <= K) continue;
+    const betas = candidates.map((c) => c.fit(fit));
+    for (let sub = 0; sub < SUBBLOCKS; sub++) {
+      const h = pick((n) => fold[n] === k && sub === Math.min(SUBBLOCKS - 1, Math.floor(SUBBLOCKS * pos[n]!)));
+      if (h.N === 0) continue;
+      held.push(h);
+      betas.forEach((b, c) => fits[c]!.push(b));
+    }
+  }
+  const naiveLoss = held.map((h) => sse(naive, h) / h.N);
+  const losses = candidates.map((_, c) => held.map((h, i) => sse(fits[c]![i]!, h) / h.N));
+  const mean = (v: readonly number[]): number => v.reduce((u, w) => u + w, 0) / Math.max(1, v.length);
+  const best = losses.reduce((b, l, c) => (mean(l) < mean(losses[b]!) ? c : b), 0);
+  const gain = pairedGain(naiveLoss, losses[best]!, 2);
+  const won = candidates[best]!;
+  const beta = gain.keep ? won.fit(tr) : naive;
+  return {
+    beta, refit: gain.keep ? won.fit(pick(() => true)) : naive, sigma: Math.sqrt(sse(beta, tr) / tr.N), ridge: gain.keep ? won.ridge : Infinity, cvGain: gain.mean, cvGainSe: gain.se,
+    candidate: gain.keep ? won.name : 'naive', forwardMase: held.map((h, i) => mase(gain.keep ? fits[best]![i]! : naive, h)),
+  };
+}
+
+/** Least squares on the columns `cols` of d.X only (λ ≈ 0), as a full K-vector (zeros elsewhere). */
+function subsetFit(d: Rows, K: number, cols: readonly number[]): Float64Array {
+  const M = cols.length;
+  const X = new Float64Array(d.N * M);
+  for (let n = 0; n < d.N; n++) cols.forEach((c, j) => { X[n * M + j] = d.X[n * K + c]!; });
+  const b = leastSquares(X, d.y, d.N, M);
+  const beta = new Float64Array(K);
+  cols.forEach((c, j) => { beta[c] = b[j]!; });
+  return beta;
+}

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { evaluateTest } from '../../../src/tasks/timeseries/evaluate.js';
+import { TimeSeriesModel } from '../../../src/tasks/timeseries/model.js';
+import type { Series } from '../../../src/tasks/timeseries/series.js';
+import { type LinearStart, buildLinear } from '../../../src/tasks/timeseries/setup.js';
+import { Rng } from '../../../src/tensor/rng.js';
+
+const DAY = 86_400_000;
+const WEEK = [0, 0.3, 0.5, 0.4, 0.6, -0.9, -1];
+
+function daily(values: Float64Array): Series[] {
+  return [{ key: '', values, times: Float64Array.from(values, (_, i) => Date.UTC(2010, 0, 1) + i * DAY), features: [] }];
+}
+
+function linearOf(series: Series[], H: number): LinearStart {
+  return buildLinear(series, { columns: { target: 'y', time: ['date'], features: [], group: null }, horizon: H, cell: 'gru', hidden: 3, layers: 1 }, H);
+}
+
+test('on an AR(2) with a weekly season and a trend, the linear model forecasts the test span no worse than the AR(p) baseline (exactly it when its form wins)', () => {
+  for (const [seed, wins] of [[1, 'ar'], [3, 'arx']] as const) { // which candidate wins forward in time
+    const rng = new Rng(seed);
+    const values = new Float64Array(700);
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < values.length; i++) {
+      const x = 1.2 * a - 0.4 * b + 0.5 * rng.normal();
+      b = a;
+      a = x;
+      values[i] = 30 + 0.01 * i + 2 * WEEK[i % 7]! + x;
+    }
+    const series = daily(values);
+    const lin = linearOf(series, 2);
+    // The model as saved without its recurrent part: the highway refitted up to the test span, a zero head.
+    const model = new TimeSeriesModel(lin.spec.model, { rng: new Rng(3) });
+    model.initFromAR(lin.fit.refit, lin.fit.sigma);
+    const r = evaluateTest(model, lin.spec, series, lin.prepared, 2, [1, 2], new Rng(1), 0);
+    assert.equal(lin.fit.candidate, wins, `seed ${seed}`);
+    for (const h of ['1', '2']) {
+      const model = r.horizons[h]!.mase;
+      const ar = r.baselines['ar']![h]!.mase;
+      assert.ok(wins === 'ar' ? Math.abs(model - ar) <= 1e-4 : model <= ar, `seed ${seed}, h=${h}: model ${model}, AR(${r.ar_order['']}) ${ar}`);
+    }
+  }
+});
+
+test('a steep additive trend from a low start is modelled without a log, a growing random walk keeps it', () => {
+  const rng = new Rng(5);
+  const line = Float64Array.from({ length: 600 }, (_, i) => 5 + 0.05 * i + WEEK[i % 7]! + 0.5 * rng.normal());
+  const steep = linearOf(daily(line), 2);
+  assert.equal(steep.spec.transform, 'none');
+  assert.equal(steep.spec.level, 'absolute');
+  assert.ok(steep.transformGain !== null && steep.transformGain.keep);
+  const walk = new Float64Array(600);
+  walk[0] = 10;
+  for (let i = 1; i < walk.length; i++) walk[i] = walk[i - 1]! * Math.exp(0.004 + 0.03 * rng.normal());
+  const price = linearOf(daily(walk), 2);
+  assert.equal(price.spec.transform, 'log');
+  assert.equal(price.fit.candidate, 'naive');
+  assert.ok(price.fit.refit.every((v) => v === 0));
+});
+
+test('the highway fitted up to the validation span differs from its refit up to the test span, which reads no test value', () => {
+  const rng = new Rng(9);
+  const values = Float64Array.from({ length: 500 }, (_, i) => 10 + 3 * Math.sin(i / 3) + WEEK[i % 7]! + 0.3 * rng.normal());
+  const a = linearOf(daily(values), 2);
+  const bumped = Float64Array.from(values, (v, i) => (i >= 400 ? v + 100 : v));
+  const b = linearOf(daily(bumped), 2);
+  assert.notEqual(a.fit.candidate, 'naive');
+  assert.deepEqual(a.fit.refit, b.fit.refit);
+  assert.ok(a.fit.refit.some((v, k) => Math.abs(v - a.fit.beta[k]!) > 1e-9));
+});
