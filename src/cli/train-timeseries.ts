@@ -30,9 +30,10 @@ Trains a forecaster of COL: an RNN with a Gaussian (mean, scale) output per step
 autoregressive highway over the last p values and calendar features (DeepAR + LSTNet). The last 20 % of
 each series is the test span (never used for training or scaling); the last 10 % of the rest validates
 (the checkpoint with the best validation MASE is kept, and the recurrent part only if it beats the linear
-start there by two standard errors; else the linear start, refitted up to the test span, is the model). The highway is the last-value forecast unless its fit beats that forward
-in time by two standard errors. Intervals are calibrated on the validation spans (split conformal, per
-horizon; with a local volatility scale when past residuals cluster) and the model file carries it all.
+start there by two standard errors; else the linear start, refitted up to the test span, is the model).
+The highway is the last-value forecast unless its fit beats that forward in time by two standard errors.
+Intervals are calibrated on the validation spans (split conformal, per horizon; with a local volatility
+scale when past residuals cluster) and the model file carries it all.
 Prints test metrics at horizons 1 and H for the model and the baselines (naive, seasonal naive, AR(p),
 training mean): rolling origin, i.e. for each test point the forecast made h steps earlier from the
 true history up to then. MASE divides by the training span's one-step naive error.
