@@ -72,7 +72,11 @@ export class RecurrentStream {
     this.refresh();
   }
 
-  /** Binds the layer's current weights (packing them again on the native backend). The state is kept. */
+  /**
+   * Binds the layer's current weights (packing them again on the native backend). The state is kept.
+   * After the native backend switches instruction set (setIsa), the packing no longer applies and steps read
+   * the layer's live weights until the next refresh().
+   */
   refresh(): void {
     const { kind, I, H, P, dirs } = this.spec;
     this.bound = dirs.map((dp, l) => {
