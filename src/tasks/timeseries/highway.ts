@@ -18,8 +18,9 @@ export interface HighwayFit {
   /** Forward-in-time mean gain in held-out MSE (scaled units²) of the fit over the last value, and its standard error. */
   cvGain: number;
   cvGainSe: number;
-  /** Which candidate won: 'arx' (ridge, all inputs), 'ar' (lags 1 … q, q the BIC order), 'lags' (all lags, no calendar), 'naive'. */
-  candidate: 'arx' | 'ar' | 'lags' | 'naive';
+  /** Which candidate won: 'arx' (ridge, lags and calendar), 'trend' (the same plus the trend column τ),
+   * 'ar' (lags 1 … q, q the BIC order), 'lags' (all lags, no calendar), 'naive'. */
+  candidate: 'arx' | 'trend' | 'ar' | 'lags' | 'naive';
   /** The same candidate refitted on every target before the test span (validation spans included), for
    * the final model when the recurrent part is not kept; the last value when that is the start. */
   refit: Float64Array;
@@ -109,19 +110,22 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
   const tr = pick((n) => inTrain[n]!);
   if (tr.N < K + 2) throw new ConfigError(`--lags ${p}: expected fewer lags than the ${tr.N} training targets allow`, 'use a smaller --lags');
 
+  // Every column but the trend τ (the last calendar column when the spec has one): the 'arx' candidate's inputs.
+  const noTrend = Array.from({ length: K }, (_, k) => k).filter((k) => !spec.trend || k !== p + C - 1);
   const folds = Array.from({ length: FOLDS }, (_, f) => ({ fit: pick((n) => fold[n] !== f), held: pick((n) => fold[n] === f) }));
   let ridge = RIDGE_GRID[0]!;
   let bestErr = Infinity;
   for (const r of RIDGE_GRID) {
     let err = 0;
-    for (const f of folds) if (f.fit.N > K && f.held.N > 0) err += sse(leastSquares(f.fit.X, f.fit.y, f.fit.N, K, r), f.held);
+    for (const f of folds) if (f.fit.N > K && f.held.N > 0) err += sse(subsetFit(f.fit, K, noTrend, r), f.held);
     if (err < bestErr) { bestErr = err; ridge = r; }
   }
   const longest = series.reduce((u, v) => (v.n > u.n ? v : u));
   const q = Math.min(p, selectArOrder(longest.z, spansOf(longest.n).testStart));
   const cols = (m: number): number[] => [...Array.from({ length: m }, (_, k) => k), K - 1];
   const candidates: { name: HighwayFit['candidate']; ridge: number; fit: (d: Rows) => Float64Array }[] = [
-    { name: 'arx', ridge, fit: (d) => leastSquares(d.X, d.y, d.N, K, ridge) },
+    { name: 'arx', ridge, fit: (d) => subsetFit(d, K, noTrend, ridge) },
+    ...(spec.trend ? [{ name: 'trend' as const, ridge: 0, fit: (d: Rows) => leastSquares(d.X, d.y, d.N, K) }] : []),
     { name: 'ar', ridge: 0, fit: (d) => subsetFit(d, K, cols(q)) },
     ...(q < p || C > 0 ? [{ name: 'lags' as const, ridge: 0, fit: (d: Rows) => subsetFit(d, K, cols(p)) }] : []),
   ];
@@ -154,12 +158,12 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
   };
 }
 
-/** Least squares on the columns `cols` of d.X only (λ ≈ 0), as a full K-vector (zeros elsewhere). */
-function subsetFit(d: Rows, K: number, cols: readonly number[]): Float64Array {
+/** Least squares on the columns `cols` of d.X only (ridge λ, default ≈ 0), as a full K-vector (zeros elsewhere). */
+function subsetFit(d: Rows, K: number, cols: readonly number[], ridge?: number): Float64Array {
   const M = cols.length;
   const X = new Float64Array(d.N * M);
   for (let n = 0; n < d.N; n++) cols.forEach((c, j) => { X[n * M + j] = d.X[n * K + c]!; });
-  const b = leastSquares(X, d.y, d.N, M);
+  const b = leastSquares(X, d.y, d.N, M, ridge);
   const beta = new Float64Array(K);
   cols.forEach((c, j) => { beta[c] = b[j]!; });
   return beta;

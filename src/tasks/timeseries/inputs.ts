@@ -46,6 +46,10 @@ export interface TimeSeriesSpec {
   calibration?: IntervalCalibration;
   /** Local volatility scale of σ, chosen on the targets before the test span (see volatility.ts); absent: none. */
   volatility?: LocalVolatility;
+  /** A deterministic trend input τ = (time − origin)/unit for the highway only, after the calendar columns
+   * (time in ms, or the index without a time column; unit: the longest series' span before its test span,
+   * so τ runs 0 … 1 there). Absent (older model files): no trend column. */
+  trend?: { origin: number; unit: number };
 }
 
 /**
@@ -94,8 +98,9 @@ export interface PreparedSeries {
   scaling: { target: Scaling; features: Scaling[] };
 }
 
-export function calendarSize(spec: Pick<TimeSeriesSpec, 'calendar'>): number {
-  return 2 * spec.calendar.length;
+/** C: the highway's exogenous columns, 2 per calendar kind plus the trend column τ when the spec has one. */
+export function calendarSize(spec: Pick<TimeSeriesSpec, 'calendar' | 'trend'>): number {
+  return 2 * spec.calendar.length + (spec.trend ? 1 : 0);
 }
 
 /** I = 1 + C_rnn + F. */
@@ -125,6 +130,8 @@ export function prepareSeries(s: Series, spec: TimeSeriesSpec, extra = 0, fitAll
   if (extra > 0) times.push(...futureTimes(times[n - 1]!, s.times ? spec.step : 1, extra, spec.weekdaysOnly));
   const cov = new Float64Array(times.length * C);
   if (C > 0) times.forEach((ms, i) => calendarFeatures(cov, i * C, ms, spec.calendar));
+  const tr = spec.trend;
+  if (tr) times.forEach((ms, i) => { cov[i * C + C - 1] = (ms - tr.origin) / tr.unit; });
   const z = new Float64Array(n);
   for (let i = 0; i < n; i++) z[i] = (ty[i]! - scaling.target.mean) / scaling.target.std;
   const feat = new Float64Array(n * F);

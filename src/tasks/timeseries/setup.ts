@@ -27,6 +27,9 @@ export interface SpecOptions {
   transform?: Transform | 'auto';
   /** Calendar features (default: on when there is a time column). */
   calendar?: boolean;
+  /** A linear trend column τ for the highway's 'trend' candidate (see `TimeSeriesSpec.trend`; default: off
+   * in `buildSpec`, tried first by `buildLinear`). */
+  trend?: boolean;
 }
 
 /** The spec of a model for `series` (every statistic from training spans only). */
@@ -51,6 +54,11 @@ export function buildSpec(series: readonly Series[], o: SpecOptions): TimeSeries
     transform, level: transform === 'log' ? 'anchored' : 'absolute', scaling: Object.fromEntries(series.map((s) => [s.key, fitSeriesScaling(s, testStart(s.values.length), transform)])),
     model: { cell: o.cell, inputSize: 0, hidden: o.hidden, layers: o.layers, lags, exo: 0 },
   };
+  if (o.trend === true) {
+    const at = (s: Series, i: number): number => (s.times ? s.times[i]! : i);
+    const origin = Math.min(...series.map((s) => at(s, 0)));
+    spec.trend = { origin, unit: Math.max(at(longest, end - 1) - origin, 1e-9) };
+  }
   spec.model = { ...spec.model, inputSize: inputSize(spec), exo: calendarSize(spec) };
   return spec;
 }
@@ -84,7 +92,8 @@ export interface LinearStart {
 }
 
 /**
- * `buildSpec`, `prepareAll` and `fitHighway` in one. With transform 'auto', when `autoTransform` says 'log'
+ * `buildSpec`, `prepareAll` and `fitHighway` in one; the spec keeps its trend column τ only when the
+ * highway's 'trend' candidate wins forward in time (else it is rebuilt without one). With transform 'auto', when `autoTransform` says 'log'
  * the untransformed model is fitted too, and it replaces the log one when its highway's one-step forecasts,
  * forward in time (`HighwayFit.forwardMase`, errors in the series' own units), beat the log one's by one
  * standard error of the paired sub-block gains: max/min ≥ 3 also holds for an additive season or trend
@@ -92,10 +101,15 @@ export interface LinearStart {
  * both highways are the last value, the gain is 0 and the log stays.
  */
 export function buildLinear(series: readonly Series[], o: SpecOptions, H: number): LinearStart {
-  const make = (transform: Transform | 'auto'): Omit<LinearStart, 'transformGain'> => {
-    const spec = buildSpec(series, { ...o, transform });
+  const fitted = (opts: SpecOptions): Omit<LinearStart, 'transformGain'> => {
+    const spec = buildSpec(series, opts);
     const prepared = prepareAll(series, spec, H);
     return { spec, prepared, fit: fitHighway(prepared, spec) };
+  };
+  // The trend column stays in the spec only when its candidate wins; else the model is built without it.
+  const make = (transform: Transform | 'auto'): Omit<LinearStart, 'transformGain'> => {
+    const withTrend = fitted({ ...o, transform, trend: o.trend ?? true });
+    return withTrend.spec.trend && withTrend.fit.candidate !== 'trend' ? fitted({ ...o, transform, trend: false }) : withTrend;
   };
   const first = make(o.transform ?? 'auto');
   if ((o.transform ?? 'auto') !== 'auto' || first.spec.transform !== 'log') return { ...first, transformGain: null };
