@@ -164,5 +164,11 @@ export function modelFromSpec(config: Record<string, unknown>): { model: TimeSer
   if (vol !== undefined && !(typeof vol === 'object' && vol !== null && typeof (vol as Record<string, unknown>)['halfLife'] === 'number' && (vol as { halfLife: number }).halfLife > 0)) {
     throw new CheckpointError(`model config volatility: expected { halfLife } with a half-life > 0, got ${JSON.stringify(vol)}`, 'retrain with recur train timeseries');
   }
+  const tr = spec.trend as unknown;
+  const finite = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+  if (tr !== undefined && !(typeof tr === 'object' && tr !== null && finite((tr as Record<string, unknown>)['origin']) &&
+    finite((tr as Record<string, unknown>)['unit']) && (tr as { unit: number }).unit > 0)) {
+    throw new CheckpointError(`model config trend: expected { origin, unit } with finite numbers and unit > 0, got ${JSON.stringify(tr)}`, 'retrain with recur train timeseries');
+  }
   return { model: new TimeSeriesModel(spec.model), spec };
 }

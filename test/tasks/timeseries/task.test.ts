@@ -43,7 +43,7 @@ test('the model has PyTorch parameter names and its stored spec rebuilds it', ()
   assert.throws(() => modelFromSpec({ task: 'charlm' }), (e: unknown) => e instanceof CheckpointError && /expected a timeseries model/.test(e.message));
 });
 
-test('a stored calibration or volatility scale that is not positive numbers is a CheckpointError', () => {
+test('a stored calibration, volatility scale or trend that is not positive numbers is a CheckpointError', () => {
   const config = JSON.parse(JSON.stringify(taskWith(0).modelConfig())) as Record<string, unknown>;
   const ok = modelFromSpec({ ...config, calibration: { level80: [1.2, 1.3], level95: [1, 1], points: 9 }, volatility: { halfLife: 16 } });
   assert.deepEqual(ok.spec.calibration?.level80, [1.2, 1.3]);
@@ -51,6 +51,9 @@ test('a stored calibration or volatility scale that is not positive numbers is a
     (e: unknown) => e instanceof CheckpointError && e.code === 'bad_checkpoint' && /^model config calibration: expected \{ level80, level95 \} with a finite multiplier ≥ 0 per horizon, got /.test(e.message));
   assert.throws(() => modelFromSpec({ ...config, volatility: { halfLife: -1 } }),
     (e: unknown) => e instanceof CheckpointError && /^model config volatility: expected \{ halfLife \} with a half-life > 0, got \{"halfLife":-1\}/.test(e.message));
+  assert.deepEqual(modelFromSpec({ ...config, trend: { origin: 5, unit: 2 } }).spec.trend, { origin: 5, unit: 2 });
+  assert.throws(() => modelFromSpec({ ...config, trend: { origin: 5, unit: 0 } }),
+    (e: unknown) => e instanceof CheckpointError && /^model config trend: expected \{ origin, unit \} with finite numbers and unit > 0, got \{"origin":5,"unit":0\}/.test(e.message));
 });
 
 test('on random walks the highway starts as the last-value forecast itself (λ = ∞), and on a sine it does not', () => {
