@@ -1,7 +1,7 @@
 // Split-conformal calibration of the forecaster's intervals (Vovk et al. 2005; normalised scores as in Lei et
 // al. 2018, one set per horizon as in Stankeviciute et al. 2021): the validation spans, never trained on,
 // say how far each horizon's 80 % and 95 % intervals must be stretched (or shrunk) around the mean to hold
-// that share of the points. Before that, the targets before the test span choose whether σ follows the
+// that share of the points (at least as far as a full season before the test span says). Before that, the targets before the test span choose whether σ follows the
 // recent residuals' size (a local volatility scale, volatility.ts). Both go into the spec, so every later
 // forecast uses them.
 import { Rng } from '../../tensor/rng.js';
@@ -10,7 +10,7 @@ import type { IntervalCalibration, PreparedSeries, TimeSeriesSpec } from './inpu
 import { toModelUnits } from './inputs.js';
 import type { TimeSeriesModel } from './model.js';
 import { pairedGain } from './paired.js';
-import { spansOf } from './task.js';
+import { type Spans, spansOf } from './task.js';
 import { HALF_LIVES, type LocalVolatility } from './volatility.js';
 
 /**
@@ -42,41 +42,64 @@ export interface CalibrationOptions {
   /** Sample paths per forecast, as the forecasts to be calibrated will use (default 200). */
   samples?: number;
   rng: Rng;
+  /** Targets before each test span that a second set of scores reads (default 0: none); used only where it
+   * reaches further back than the validation span. Each horizon keeps the larger of the two multipliers. */
+  span?: number;
 }
 
 /**
  * Rolling-origin forecasts over every series' validation span [valStart, testStart) with the model's own
  * (uncalibrated) intervals; for each horizon h the scores of the points j = origin + h in that span give
  * m_h = conformalQuantile(scores, level) for level 0.8 and 0.95. A well-specified model gets m ≈ 1, one whose
- * scale is twice too wide m ≈ ½. Reads nothing after the validation span.
+ * scale is twice too wide m ≈ ½. With `span` longer than the validation span (a season, see `seasonSteps`),
+ * the scores of the last `span` targets before the test span give a second multiplier and m_h is the larger:
+ * a validation span shorter than the season sees one phase of it (a calm spring), where week-ahead errors can
+ * be smaller than elsewhere; the earlier points are in-sample for the fit, so this can only widen. The
+ * validation span's forecasts draw first, as without a span. Reads nothing at or after the test span.
  * @example
  * spec.calibration = calibrateIntervals(model, spec, prepared, { rng: new Rng(1) });
  */
 export function calibrateIntervals(model: TimeSeriesModel, spec: TimeSeriesSpec, series: readonly PreparedSeries[], o: CalibrationOptions): IntervalCalibration {
   const H = o.horizon ?? spec.horizon;
   const { calibration: _, ...raw } = spec;
+  // The validation span's forecasts first, then (with their own draws) those of the longer span before it.
+  // start: the first target of the longer span (the validation span's first without one)
+  const startOf = (sp: Spans): number => Math.max(Math.min(spec.window, sp.valStart), Math.min(sp.valStart, sp.testStart - (o.span ?? 0)));
   const reqs = series.flatMap((s) => {
     const sp = spansOf(s.n);
     const first = Math.max(0, sp.valStart - H);
-    return Array.from({ length: Math.max(0, sp.testStart - 1 - first) }, (_, k) => ({ s, origin: first + k, sp }));
+    return Array.from({ length: Math.max(0, sp.testStart - 1 - first) }, (_, k) => ({ s, origin: first + k, sp, start: startOf(sp) }));
   });
-  const fc = forecast(model, raw, reqs, H, { samples: o.samples ?? 200, rng: o.rng });
-  const s80: number[][] = Array.from({ length: H }, () => []);
-  const s95: number[][] = Array.from({ length: H }, () => []);
+  const early = series.flatMap((s) => {
+    const sp = spansOf(s.n);
+    const start = startOf(sp);
+    const first = Math.max(0, start - H);
+    return Array.from({ length: Math.max(0, sp.valStart - H - first) }, (_, k) => ({ s, origin: first + k, sp, start }));
+  });
+  const samples = o.samples ?? 200;
+  const fc = forecast(model, raw, reqs, H, { samples, rng: o.rng });
+  if (early.length > 0) fc.push(...forecast(model, raw, early, H, { samples, rng: new Rng(o.rng.nextU32()) }));
+  reqs.push(...early);
+  // [validation span, longer span][h − 1]: scores of the points each holds
+  const s80: number[][][] = [0, 1].map(() => Array.from({ length: H }, () => []));
+  const s95: number[][][] = [0, 1].map(() => Array.from({ length: H }, () => []));
   const tr = spec.transform;
-  reqs.forEach(({ s, origin, sp }, k) => {
+  reqs.forEach(({ s, origin, sp, start }, k) => {
     const f = fc[k]!;
     const z = (v: number): number => toModelUnits(s, v, tr);
     for (let h = 1; h <= H; h++) {
       const j = origin + h;
-      if (j < sp.valStart || j >= sp.testStart) continue;
+      if (j < start || j >= sp.testStart) continue;
       const mu = z(f.mean[h - 1]!);
-      s80[h - 1]!.push(intervalScore(s.z[j]!, mu, z(f.lo80[h - 1]!), z(f.hi80[h - 1]!)));
-      s95[h - 1]!.push(intervalScore(s.z[j]!, mu, z(f.lo95[h - 1]!), z(f.hi95[h - 1]!)));
+      const a = intervalScore(s.z[j]!, mu, z(f.lo80[h - 1]!), z(f.hi80[h - 1]!));
+      const b = intervalScore(s.z[j]!, mu, z(f.lo95[h - 1]!), z(f.hi95[h - 1]!));
+      for (const set of j >= sp.valStart ? [0, 1] : [1]) { s80[set]![h - 1]!.push(a); s95[set]![h - 1]!.push(b); }
     }
   });
   const r = (v: number): number => +v.toFixed(4);
-  return { level80: s80.map((sc) => r(conformalQuantile(sc, 0.8))), level95: s95.map((sc) => r(conformalQuantile(sc, 0.95))), points: s80[0]!.length };
+  const longer = s80[1]![0]!.length > s80[0]![0]!.length;
+  const m = (sets: number[][][], level: number): number[] => sets[0]!.map((sc, h) => r(Math.max(conformalQuantile(sc, level), longer ? conformalQuantile(sets[1]![h]!, level) : 0)));
+  return { level80: m(s80, 0.8), level95: m(s95, 0.95), points: s80[longer ? 1 : 0]![0]!.length };
 }
 
 /** Contiguous blocks per series for the paired test of `chooseVolatility`. */

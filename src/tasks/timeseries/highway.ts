@@ -32,6 +32,8 @@ export interface HighwayFit {
 /** Ridge strengths tried for the ARX candidate (per training target); blocked cross-validation picks one. */
 export const RIDGE_GRID = [1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3, 10, 30];
 const FOLDS = 5;
+const DAY_MS = 86_400_000;
+const YEAR_DAYS = 365.2425;
 const SUBBLOCKS = 5;
 
 interface Rows { X: Float64Array; y: Float64Array; N: number; idx: number[] }
@@ -45,7 +47,8 @@ interface Rows { X: Float64Array; y: Float64Array; N: number; idx: number[] }
  *   the AR(q)-with-intercept baseline: z_t = c + Σ φ_k z_{t−k} is linear in a_t);
  * - 'lags': lags 1 … p (seasonal ones included), no calendar, no ridge.
  * Each is scored forward in time: fitted on blocks 0 … k−1 and scored on block k (k = 1 … 4) by the
- * one-step squared errors averaged over 5 sub-blocks of each scored block. The candidate with the lowest
+ * one-step squared errors averaged over 5 sub-blocks of each scored block; block 0 is the first fifth of the
+ * targets, or the first full season where that leaves half of them (`forwardStart`), the rest split evenly. The candidate with the lowest
  * mean wins, and must then beat β = 0 (exactly the last-value forecast) by 2 standard errors of the paired
  * sub-block gains (`pairedGain`, z = 2), else the start is the last-value forecast: on a random walk a level
  * or calendar regression is spurious (Granger & Newbold 1974) and blocked folds reward it by interpolation.
@@ -61,8 +64,9 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
   const a = new Float32Array(p + C);
   const rows: number[] = [];
   const ys: number[] = [];
-  const fold: number[] = [];
-  const pos: number[] = []; // where in its fold a target lies, [0, 1)
+  const fold: number[] = []; // blocked fold of the ridge cross-validation
+  const fwd: number[] = []; // forward block: 0 only fits; 1 … FOLDS − 1 are scored in turn
+  const pos: number[] = []; // where in its forward block a target lies, [0, 1)
   const inTrain: boolean[] = [];
   const where: { s: PreparedSeries; t: number; scale: number }[] = [];
   for (const s of series) {
@@ -70,13 +74,16 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
     const zAt = (k: number): number => s.z[k]!;
     const from = Math.max(1, p);
     const scale = naiveScale(Float64Array.from(s.z.subarray(0, sp.testStart), (v) => fromModelUnits(s, v, spec.transform)), sp.testStart);
+    const len = Math.max(1, sp.testStart - from);
+    const first = forwardStart(len, seasonSteps(spec));
     for (let t = from; t < sp.testStart; t++) {
       fillInputs(x, 0, a, 0, s, spec, t, zAt, anchorLevel(s.z, t - spec.window));
       for (let k = 0; k < p + C; k++) rows.push(a[k]!);
       rows.push(1);
       ys.push(s.z[t]! - s.z[t - 1]!);
-      const u = (FOLDS * (t - from)) / Math.max(1, sp.testStart - from);
-      fold.push(Math.min(FOLDS - 1, Math.floor(u)));
+      fold.push(Math.min(FOLDS - 1, Math.floor((FOLDS * (t - from)) / len)));
+      const u = t - from < first ? 0 : 1 + ((FOLDS - 1) * (t - from - first)) / Math.max(1, len - first);
+      fwd.push(Math.min(FOLDS - 1, Math.floor(u)));
       pos.push(u - Math.floor(u));
       inTrain.push(t < sp.valStart);
       where.push({ s, t, scale });
@@ -135,11 +142,11 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
   const held: Rows[] = [];
   const fits: Float64Array[][] = candidates.map(() => []);
   for (let k = 1; k < FOLDS; k++) {
-    const fit = pick((n) => fold[n]! < k);
+    const fit = pick((n) => fwd[n]! < k);
     if (fit.N <= K) continue;
     const betas = candidates.map((c) => c.fit(fit));
     for (let sub = 0; sub < SUBBLOCKS; sub++) {
-      const h = pick((n) => fold[n] === k && sub === Math.min(SUBBLOCKS - 1, Math.floor(SUBBLOCKS * pos[n]!)));
+      const h = pick((n) => fwd[n] === k && sub === Math.min(SUBBLOCKS - 1, Math.floor(SUBBLOCKS * pos[n]!)));
       if (h.N === 0) continue;
       held.push(h);
       betas.forEach((b, c) => fits[c]!.push(b));
@@ -156,6 +163,24 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
     beta, refit: gain.keep ? won.fit(pick(() => true)) : naive, sigma: Math.sqrt(sse(beta, tr) / tr.N), ridge: gain.keep ? won.ridge : Infinity, cvGain: gain.mean, cvGainSe: gain.se,
     candidate: gain.keep ? won.name : 'naive', forwardMase: held.map((h, i) => mase(gain.keep ? fits[best]![i]! : naive, h)),
   };
+}
+
+/** The longest cycle the highway's inputs carry, in steps: the seasonal period, or a year with day-of-year columns. */
+export function seasonSteps(spec: Pick<TimeSeriesSpec, 'period' | 'calendar' | 'step' | 'weekdaysOnly'>): number {
+  const year = spec.calendar.includes('year') ? (YEAR_DAYS * DAY_MS * (spec.weekdaysOnly ? 5 / 7 : 1)) / spec.step : 0;
+  return Math.ceil(Math.max(spec.period ?? 0, year));
+}
+
+/**
+ * Where the scored forward blocks start among `len` targets: after the first fifth (five equal blocks, the
+ * first only fitted), or later, after one full season of `season` steps when that leaves at least half the
+ * targets to score, so that no candidate is judged by a fit that has not seen a whole cycle: a trend plus a
+ * yearly season cannot be told apart in less than a year, and such early folds favour the simpler candidates.
+ * With less than two seasons the first fifth stays: fewer, shorter scored blocks let spurious fits pass the
+ * test against the last value (a 600-step random walk then picks a trend).
+ */
+export function forwardStart(len: number, season: number): number {
+  return Math.max(len / FOLDS, season <= len / 2 ? season : 0);
 }
 
 /** Least squares on the columns `cols` of d.X only (ridge λ, default ≈ 0), as a full K-vector (zeros elsewhere). */

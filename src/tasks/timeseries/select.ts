@@ -7,6 +7,7 @@ import type { SafeTensor } from '../../io/safetensors.js';
 import { Rng } from '../../tensor/rng.js';
 import { calibrateIntervals, chooseVolatility } from './calibrate.js';
 import { forecast } from './forecast.js';
+import { seasonSteps } from './highway.js';
 import { type IntervalCalibration, type PreparedSeries, type TimeSeriesSpec, fromModelUnits } from './inputs.js';
 import { naiveScale } from './metrics.js';
 import type { TimeSeriesModel } from './model.js';
@@ -83,9 +84,10 @@ export interface FinalChoice {
  * task.model first), `linearSigma` the highway fit's residual scale. Keeps the recurrent part only when
  * `keepRecurrent` says so (else the head is reset to the linear start; the highway itself never trains),
  * then sets task.spec.volatility (`chooseVolatility`) and task.spec.calibration (`calibrateIntervals` with
- * `samples` sample paths, as the forecasts it calibrates will use). Without the recurrent part, the highway
- * then takes `refit` (the same linear candidate fitted on every target before the test span, `HighwayFit.refit`:
- * weights over [lags, calendar], then the intercept), as a least-squares baseline is fitted; the choices
+ * `samples` sample paths, as the forecasts it calibrates will use, and a span of one season, `seasonSteps`).
+ * Without the recurrent part, the highway then takes `refit` (the same linear candidate fitted on every target
+ * before the test span, `HighwayFit.refit`: weights over [lags, calendar], then the intercept), as a
+ * least-squares baseline is fitted; the choices
  * above were all made with the fit before the validation spans, whose errors there are out of sample.
  */
 export function finalizeModel(task: TimeSeriesTask, trained: ReadonlyMap<string, SafeTensor>, linearSigma: number, samples: number, refit?: ArrayLike<number>): FinalChoice {
@@ -102,7 +104,7 @@ export function finalizeModel(task: TimeSeriesTask, trained: ReadonlyMap<string,
   if (gain.keep) loadWeightsInto(m, trained);
   const vol = chooseVolatility(m, spec, task.series);
   if (vol.volatility) spec.volatility = vol.volatility;
-  spec.calibration = calibrateIntervals(m, spec, task.series, { samples, rng: new Rng(2) });
+  spec.calibration = calibrateIntervals(m, spec, task.series, { samples, rng: new Rng(2), span: seasonSteps(spec) });
   if (!gain.keep && refit !== undefined) {
     const K = m.highway.weight.data.length;
     for (let k = 0; k < K; k++) m.highway.weight.data[k] = refit[k]!;

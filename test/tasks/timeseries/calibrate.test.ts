@@ -63,6 +63,22 @@ test('split-conformal calibration brings 80 % intervals of a mis-specified scale
   }
 });
 
+test('a longer calibration span widens the intervals when its errors are larger than the validation span\'s, and never narrows them', () => {
+  // Calm (sd 0.5) in the validation span [1440, 1600), rough (sd 2) in the year before it.
+  const values = ar1(2000, 23, (t) => (t >= 1440 && t < 1600 ? 0.5 : 2));
+  const { model, spec, prepared } = linearModel(values, 1);
+  const val = calibrateIntervals(model, spec, prepared, { samples: 50, rng: new Rng(2) });
+  const year = calibrateIntervals(model, spec, prepared, { samples: 50, rng: new Rng(2), span: 366 });
+  assert.equal(val.points, 160);
+  assert.equal(year.points, 366);
+  for (let h = 0; h < 2; h++) {
+    assert.ok(year.level80[h]! >= val.level80[h]! && year.level95[h]! >= val.level95[h]!, `h=${h + 1}: ${year.level80[h]} vs ${val.level80[h]}`);
+    assert.ok(year.level80[h]! > 2 * val.level80[h]!, `h=${h + 1}: the rough year stretches the 80 % interval, ${year.level80[h]} vs ${val.level80[h]}`);
+  }
+  // A span no longer than the validation span changes nothing.
+  assert.deepEqual(calibrateIntervals(model, spec, prepared, { samples: 50, rng: new Rng(2), span: 100 }), val);
+});
+
 test('the local volatility ratio follows recent surprises, and is 1 without any', () => {
   assert.equal(volatilityRatio([], 4), 1);
   assert.ok(volatilityRatio([0.1, -0.2, 3, -2.5], 4) > 1.5);
