@@ -72,16 +72,32 @@ test('the highway fitted up to the validation span differs from its refit up to 
   assert.ok(a.fit.refit.some((v, k) => Math.abs(v - a.fit.beta[k]!) > 1e-9));
 });
 
-test('a yearly season on a trend that leaves the training range is forecast by the trend candidate, below naive and AR(p)', () => {
-  // Seed 5: one where the trend candidate wins forward in time (see the next test for others).
-  const rng = new Rng(5);
+/** 1100 days (3 years) of 15 + 0.01·t + a yearly sine of amplitude 8 + AR(1) noise (φ 0.7). */
+function trendingYear(seed: number): Series[] {
+  const rng = new Rng(seed);
   const values = new Float64Array(1100);
   let e = 0;
   for (let i = 0; i < values.length; i++) {
     e = 0.7 * e + rng.normal();
     values[i] = 15 + 0.01 * i + 8 * Math.sin((2 * Math.PI * i) / 365.25) + e;
   }
-  const series = daily(values);
+  return daily(values);
+}
+
+/** The linear start alone (refitted up to the test span) forecasts the test span below naive and AR(p) at h = 1 and 7. */
+function assertBelowNaiveAndAr(series: Series[], lin: LinearStart, what: string): void {
+  const model = new TimeSeriesModel(lin.spec.model, { rng: new Rng(3) });
+  model.initFromAR(lin.fit.refit, lin.fit.sigma);
+  const r = evaluateTest(model, lin.spec, series, lin.prepared, 7, [1, 7], new Rng(1), 0);
+  for (const h of ['1', '7']) {
+    const m = r.horizons[h]!.mase;
+    for (const b of ['naive', 'ar']) assert.ok(m < r.baselines[b]![h]!.mase, `${what}, h=${h}: model ${m}, ${b} ${r.baselines[b]![h]!.mase}`);
+  }
+}
+
+test('a yearly season on a trend that leaves the training range is forecast by the trend candidate, below naive and AR(p)', () => {
+  // Seed 5: one where the trend candidate wins forward in time (see the next test for others).
+  const series = trendingYear(5);
   const lin = linearOf(series, 7);
   assert.equal(lin.fit.candidate, 'trend');
   assert.equal(lin.spec.transform, 'none');
@@ -90,13 +106,7 @@ test('a yearly season on a trend that leaves the training range is forecast by t
   const C = lin.spec.model.exo;
   const tau = (i: number): number => s.cov[i * C + C - 1]!;
   assert.ok(Math.abs(tau(0)) < 1e-12 && Math.abs(tau(879) - 1) < 1e-12 && tau(1099) > 1.2, `τ ${tau(0)} ${tau(879)} ${tau(1099)}`);
-  const model = new TimeSeriesModel(lin.spec.model, { rng: new Rng(3) });
-  model.initFromAR(lin.fit.refit, lin.fit.sigma);
-  const r = evaluateTest(model, lin.spec, series, lin.prepared, 7, [1, 7], new Rng(1), 0);
-  for (const h of ['1', '7']) {
-    const m = r.horizons[h]!.mase;
-    for (const b of ['naive', 'ar']) assert.ok(m < r.baselines[b]![h]!.mase, `h=${h}: model ${m}, ${b} ${r.baselines[b]![h]!.mase}`);
-  }
+  assertBelowNaiveAndAr(series, lin, 'seed 5');
   // Without the trend column the same series gets no candidate that extrapolates the trend.
   const flat = buildLinear(series, { columns: { target: 'y', time: ['date'], features: [], group: null }, horizon: 7, cell: 'gru', hidden: 3, layers: 1, trend: false }, 7);
   assert.equal(flat.spec.trend, undefined);
@@ -116,22 +126,9 @@ test('the forward check scores only blocks whose fit has seen a full season (a y
 test('three years of a trending yearly season: with a full year in every forward fit the model beats naive and AR(p)', () => {
   // Seeds whose early forward folds (under a year) once chose a log or the last value and lost to AR(p).
   for (const [seed, wins] of [[1, 'arx'], [2, 'trend'], [11, 'trend']] as const) {
-    const rng = new Rng(seed);
-    const values = new Float64Array(1100);
-    let e = 0;
-    for (let i = 0; i < values.length; i++) {
-      e = 0.7 * e + rng.normal();
-      values[i] = 15 + 0.01 * i + 8 * Math.sin((2 * Math.PI * i) / 365.25) + e;
-    }
-    const series = daily(values);
+    const series = trendingYear(seed);
     const lin = linearOf(series, 7);
     assert.equal(lin.fit.candidate, wins, `seed ${seed}`);
-    const model = new TimeSeriesModel(lin.spec.model, { rng: new Rng(3) });
-    model.initFromAR(lin.fit.refit, lin.fit.sigma);
-    const r = evaluateTest(model, lin.spec, series, lin.prepared, 7, [1, 7], new Rng(1), 0);
-    for (const h of ['1', '7']) {
-      const m = r.horizons[h]!.mase;
-      for (const b of ['naive', 'ar']) assert.ok(m < r.baselines[b]![h]!.mase, `seed ${seed}, h=${h}: model ${m}, ${b} ${r.baselines[b]![h]!.mase}`);
-    }
+    assertBelowNaiveAndAr(series, lin, `seed ${seed}`);
   }
 });
