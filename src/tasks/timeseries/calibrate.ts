@@ -1,9 +1,9 @@
 // Split-conformal calibration of the forecaster's intervals (Vovk et al. 2005; normalised scores as in Lei et
 // al. 2018, one set per horizon as in Stankeviciute et al. 2021): the validation spans, never trained on,
 // say how far each horizon's 80 % and 95 % intervals must be stretched (or shrunk) around the mean to hold
-// that share of the points (at least as far as a full season before the test span says). Before that, the targets before the test span choose whether σ follows the
-// recent residuals' size (a local volatility scale, volatility.ts). Both go into the spec, so every later
-// forecast uses them.
+// that share of the points (at least as far as a full season before the test span says). Before that, the
+// targets before the test span choose whether σ follows the recent residuals' size (a local volatility
+// scale, volatility.ts). Both go into the spec, so every later forecast uses them.
 import { Rng } from '../../tensor/rng.js';
 import { forecast } from './forecast.js';
 import type { IntervalCalibration, PreparedSeries, TimeSeriesSpec } from './inputs.js';
@@ -65,17 +65,14 @@ export function calibrateIntervals(model: TimeSeriesModel, spec: TimeSeriesSpec,
   // The validation span's forecasts first, then (with their own draws) those of the longer span before it.
   // start: the first target of the longer span (the validation span's first without one)
   const startOf = (sp: Spans): number => Math.max(Math.min(spec.window, sp.valStart), Math.min(sp.valStart, sp.testStart - (o.span ?? 0)));
-  const reqs = series.flatMap((s) => {
+  // Forecast origins [max(0, from − H), end) of every series, each with its spans and scored start.
+  const origins = (from: (sp: Spans) => number, end: (sp: Spans) => number) => series.flatMap((s) => {
     const sp = spansOf(s.n);
-    const first = Math.max(0, sp.valStart - H);
-    return Array.from({ length: Math.max(0, sp.testStart - 1 - first) }, (_, k) => ({ s, origin: first + k, sp, start: startOf(sp) }));
+    const first = Math.max(0, from(sp) - H);
+    return Array.from({ length: Math.max(0, end(sp) - first) }, (_, k) => ({ s, origin: first + k, sp, start: startOf(sp) }));
   });
-  const early = series.flatMap((s) => {
-    const sp = spansOf(s.n);
-    const start = startOf(sp);
-    const first = Math.max(0, start - H);
-    return Array.from({ length: Math.max(0, sp.valStart - H - first) }, (_, k) => ({ s, origin: first + k, sp, start }));
-  });
+  const reqs = origins((sp) => sp.valStart, (sp) => sp.testStart - 1);
+  const early = origins(startOf, (sp) => sp.valStart - H);
   const samples = o.samples ?? 200;
   const fc = forecast(model, raw, reqs, H, { samples, rng: o.rng });
   if (early.length > 0) fc.push(...forecast(model, raw, early, H, { samples, rng: new Rng(o.rng.nextU32()) }));
