@@ -30,7 +30,7 @@ Trains a forecaster of COL: an RNN with a Gaussian (mean, scale) output per step
 autoregressive highway over the last p values and calendar features (DeepAR + LSTNet). The last 20 % of
 each series is the test span (never used for training or scaling); the last 10 % of the rest validates
 (the checkpoint with the best validation MASE is kept, and the recurrent part only if it beats the linear
-start there by two standard errors; else the linear start, refitted up to the test span, is the model).
+start there by three standard errors; else the linear start, refitted up to the test span, is the model).
 The highway is the last-value forecast unless its fit beats that forward in time by two standard errors.
 Intervals are calibrated on the validation spans (split conformal, per horizon; with a local volatility
 scale when past residuals cluster) and the model file carries it all.
@@ -149,7 +149,7 @@ export async function trainTimeseries(argv: string[], io: Io): Promise<number> {
   const saved = loadModelFile(modelFile);
   const samples = runValues['samples'] !== undefined ? int('samples', runValues['samples'] as string, 0) : 200;
   // After training, on data before the test span: keep the recurrent part only if the validation spans say
-  // it beats its linear start by two standard errors (else the linear start, refitted on every target before
+  // it beats its linear start by three standard errors (else the linear start, refitted on every target before
   // the test span, is the model); choose the local volatility scale; calibrate the
   // intervals (split conformal). All of it is stored in the model file's spec, so that `recur forecast`
   // and StreamingPredictor give the same calibrated intervals as the test below.
@@ -166,7 +166,7 @@ export async function trainTimeseries(argv: string[], io: Io): Promise<number> {
   if (values.json) io.out(JSON.stringify({ ...summary, ...choice, ...report }));
   else {
     io.err(`done: ${String(summary['steps'])} steps in ${String(summary['elapsed_s'])} s; model in ${modelFile}`);
-    if (!fin.recurrent) io.err(`the recurrent part did not beat its linear start on the validation spans by two standard errors (MASE ${choice.val_mase_trained} vs ${choice.val_mase_linear}): saved without the recurrent mean offset`);
+    if (!fin.recurrent) io.err(`the recurrent part did not beat its linear start on the validation spans by three standard errors (MASE ${choice.val_mase_trained} vs ${choice.val_mase_linear}): saved without the recurrent mean offset`);
     io.out(reportText(report));
   }
   return 0;
