@@ -2,8 +2,9 @@
 // cross-entropy (every option) within float32 rounding, and the addon refusing malformed calls.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backend, jsBackend, setBackend } from '../../src/backend/index.js';
+import { jsBackend } from '../../src/backend/index.js';
 import { loadNativeBackend } from '../../src/backend/native/load.js';
+import { using } from '../helpers/backend.js';
 import { crossEntropy, type CrossEntropyOptions } from '../../src/loss/cross-entropy.js';
 import { Adam, AdamW, type AdamOptions } from '../../src/optim/adam.js';
 import { Rng } from '../../src/tensor/rng.js';
@@ -18,17 +19,6 @@ function randomTensor(shape: number[], seed: number, scale = 1): Tensor {
   const t = Tensor.zeros(shape);
   for (let i = 0; i < t.size; i++) t.data[i] = rng.normal() * scale;
   return t;
-}
-
-// Runs `f` with the given backend active, then restores the previous one.
-function using<T>(b: typeof jsBackend, f: () => T): T {
-  const before = backend();
-  setBackend(b);
-  try {
-    return f();
-  } finally {
-    setBackend(before);
-  }
 }
 
 function adamRun(make: (p: [string, Tensor][]) => Adam | AdamW): Float32Array[] {

@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Backend } from '../../src/backend/backend.js';
-import { backend, jsBackend, setBackend } from '../../src/backend/index.js';
+import { jsBackend } from '../../src/backend/index.js';
 import { loadNativeBackend } from '../../src/backend/native/load.js';
+import { using } from '../helpers/backend.js';
 import { ConfigError, ShapeError } from '../../src/errors.js';
 import { GRU, LSTM, RNN, type RecurrentLayer } from '../../src/nn/recurrent.js';
 import { Rng } from '../../src/tensor/rng.js';
@@ -13,16 +14,6 @@ import { Tensor, noGrad } from '../../src/tensor/tensor.js';
 const loaded = loadNativeBackend();
 const nb = 'backend' in loaded ? loaded.backend : null;
 const backends: [string, Backend | null][] = [['js', jsBackend], ['native', nb]];
-
-function using<T>(b: Backend, f: () => T): T {
-  const before = backend();
-  setBackend(b);
-  try {
-    return f();
-  } finally {
-    setBackend(before);
-  }
-}
 
 function randn(shape: number[], seed: number, dtype: 'float32' | 'float64' = 'float32'): Tensor {
   const rng = new Rng(seed);
