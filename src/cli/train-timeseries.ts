@@ -51,8 +51,10 @@ model:
   --window W           observations the model reads before forecasting (default min(64, what the data allow))
   --lr, --steps …      (below) defaults: --lr 0.003, cosine schedule, --eval-every 100
   --lags P             highway lags (default: AR order by BIC, at least the period if ≤ 28)
-  --transform T        auto | log | none: log models log(y), for positive series that grow multiplicatively
-                       (default auto: log when all values are positive and a training span's max/min ≥ 3)
+  --transform T        auto | log | log1p | none: log models log(y) (positive series that grow multiplicatively),
+                       log1p log(1 + y/c) with forecasts censored at 0 (non-negative series with zeros, e.g. rain)
+                       (default auto: log when all values are positive and a training span's max/min ≥ 3, log1p
+                       when all are ≥ 0 with zeros; each kept only if its highway wins forward in time)
   --period M           seasonal period for seasonal naive (default: detected by autocorrelation; 0: none)
   --cell C             lstm | gru | rnn (default ${TIMESERIES_DEFAULTS.cell})
   --hidden N           state size (default ${TIMESERIES_DEFAULTS.hidden})    --layers N   stacked layers (default ${TIMESERIES_DEFAULTS.layers})
@@ -96,7 +98,7 @@ export function setupTimeseries(v: Values, rng: Rng, keep: (t: TimeSeriesTask, l
     ...(v['window'] !== undefined ? { window: int('window', v['window'] as string, 2) } : {}),
     ...(v['lags'] !== undefined ? { lags: int('lags', v['lags'] as string, 1, 1000) } : {}),
     ...(period !== undefined ? { period: period > 1 ? period : null } : {}),
-    transform: choice('transform', (v['transform'] as string | undefined) ?? 'auto', ['auto', 'log', 'none'] as const),
+    transform: choice('transform', (v['transform'] as string | undefined) ?? 'auto', ['auto', 'log', 'log1p', 'none'] as const),
   }, H);
   const model = new TimeSeriesModel(spec.model, { rng });
   model.initFromAR(fit.beta, fit.sigma);

@@ -104,4 +104,7 @@ test('an unknown column and a non-numeric cell exit 2 with the row and column na
   const skipped = recur(['train', 'timeseries', '--csv', bad, '--target', 'precipitation', '--skip-bad', '--steps', '2', ...tiny, '--out', join(dir, 'run-skip'), '--json']);
   assert.equal(skipped.status, 0, skipped.stderr);
   assert.equal((JSON.parse(skipped.stdout) as Record<string, unknown>)['skipped_rows'], 1);
+  const negative = recur(['train', 'timeseries', '--csv', small, '--target', 'temp_min', '--transform', 'log1p', '--steps', '1']);
+  assert.equal(negative.status, 2);
+  assert.match(negative.stderr, /error: --transform log1p: expected non-negative values only, got negative ones\nhint: use --transform none/);
 });

@@ -6,8 +6,7 @@
 // scale, volatility.ts). Both go into the spec, so every later forecast uses them.
 import { Rng } from '../../tensor/rng.js';
 import { forecast } from './forecast.js';
-import type { IntervalCalibration, PreparedSeries, TimeSeriesSpec } from './inputs.js';
-import { toModelUnits } from './inputs.js';
+import { type IntervalCalibration, type PreparedSeries, type TimeSeriesSpec, modelFloor } from './inputs.js';
 import type { TimeSeriesModel } from './model.js';
 import { pairedGain } from './paired.js';
 import { type Spans, spansOf } from './task.js';
@@ -29,9 +28,15 @@ export function conformalQuantile(scores: readonly number[], level: number): num
 /**
  * The stretch m at which y lies on the edge of the interval [μ − m(μ − lo), μ + m(hi − μ)]: (y − μ)/(hi − μ)
  * above the mean, (μ − y)/(μ − lo) below (all in model units). y is inside the stretched interval iff m ≥ score.
+ * With a `floor` (a series censored there, 'log1p'), both ends read as at least the floor, so y at the floor
+ * is inside once the lower end reaches it: (μ − floor)/(μ − lo), or 0 when μ is below the floor.
+ * @example
+ * intervalScore(12, 10, 9, 14); // 0.5
+ * intervalScore(0, -1, -2, 1, 0); // 0: a forecast censored to [0, 1] holds 0 whatever the stretch
  */
-export function intervalScore(y: number, mu: number, lo: number, hi: number): number {
-  const r = y >= mu ? (y - mu) / Math.max(hi - mu, 1e-12) : (mu - y) / Math.max(mu - lo, 1e-12);
+export function intervalScore(y: number, mu: number, lo: number, hi: number, floor = -Infinity): number {
+  const r = y <= floor ? Math.max(0, mu - floor) / Math.max(mu - lo, 1e-12)
+    : y >= mu ? (y - mu) / Math.max(hi - mu, 1e-12) : (mu - y) / Math.max(mu - lo, 1e-12);
   return Math.min(r, 1e6);
 }
 
@@ -80,16 +85,16 @@ export function calibrateIntervals(model: TimeSeriesModel, spec: TimeSeriesSpec,
   // [validation span, longer span][h − 1]: scores of the points each holds
   const s80: number[][][] = [0, 1].map(() => Array.from({ length: H }, () => []));
   const s95: number[][][] = [0, 1].map(() => Array.from({ length: H }, () => []));
-  const tr = spec.transform;
   reqs.forEach(({ s, origin, sp, start }, k) => {
     const f = fc[k]!;
-    const z = (v: number): number => toModelUnits(s, v, tr);
     for (let h = 1; h <= H; h++) {
       const j = origin + h;
       if (j < start || j >= sp.testStart) continue;
-      const mu = z(f.mean[h - 1]!);
-      const a = intervalScore(s.z[j]!, mu, z(f.lo80[h - 1]!), z(f.hi80[h - 1]!));
-      const b = intervalScore(s.z[j]!, mu, z(f.lo95[h - 1]!), z(f.hi95[h - 1]!));
+      const mu = f.zMean[h - 1]!;
+      const zb = (i: number): number => f.zBounds[4 * (h - 1) + i]!; // lo80, hi80, lo95, hi95
+      const floor = modelFloor(s, spec.transform);
+      const a = intervalScore(s.z[j]!, mu, zb(0), zb(1), floor);
+      const b = intervalScore(s.z[j]!, mu, zb(2), zb(3), floor);
       for (const set of j >= sp.valStart ? [0, 1] : [1]) { s80[set]![h - 1]!.push(a); s95[set]![h - 1]!.push(b); }
     }
   });

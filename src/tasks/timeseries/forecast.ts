@@ -6,8 +6,8 @@
 // a stored local volatility (spec.volatility) first scales every σ by the recent residuals' size.
 import { noGrad, Tensor } from '../../tensor/tensor.js';
 import type { Rng } from '../../tensor/rng.js';
-import { gaussianParams, Z80, Z95 } from './gaussian.js';
-import { type PreparedSeries, type TimeSeriesSpec, anchorLevel, calendarSize, fillInputs, fromModelUnits, inputSize } from './inputs.js';
+import { gaussianParams, standardNormalQuantile } from './gaussian.js';
+import { type PreparedSeries, type TimeSeriesSpec, anchorLevel, calendarSize, fillInputs, fromModelUnits, inputSize, modelFloor } from './inputs.js';
 import type { TimeSeriesModel } from './model.js';
 import { volatilityRatio } from './volatility.js';
 
@@ -29,6 +29,8 @@ export interface Forecast {
   /** μ and σ of each step of the mean path in model units (transformed, scaled). */
   zMean: Float64Array;
   zSigma: Float64Array;
+  /** lo80, hi80, lo95, hi95 of each step in model units, before the censoring at zero of 'log1p' ([H, 4]). */
+  zBounds: Float64Array;
 }
 
 export interface ForecastOptions {
@@ -85,6 +87,8 @@ function forecastChunk(model: TimeSeriesModel, spec: TimeSeriesSpec, reqs: reado
     const first = gaussianParams(ctx.head.data.subarray(2 * last), ctx.highway.data.subarray(last), B);
     for (let b = 0; b < B; b++) first.mu[b]! += reqs[b]!.s.z[reqs[b]!.origin]!; // the model predicts z_t − z_{t−1}
     const vol = spec.volatility ? contextVolatility(ctx, reqs, W, spec.volatility.halfLife) : null;
+    // values fed back are censored where the series is ('log1p': never below the model value of 0)
+    const floors = reqs.map(({ s }) => modelFloor(s, spec.transform));
     const take = (h: number, mu: Float64Array, sig: Float64Array, pathOf: (q: number) => number): void => {
       for (let q = 0; q < P; q++) {
         const b = Math.floor(q / K);
@@ -92,7 +96,7 @@ function forecastChunk(model: TimeSeriesModel, spec: TimeSeriesSpec, reqs: reado
         const m = mu[pathOf(q)]!;
         const sd = sig[pathOf(q)]! * (vol ? vol[b]! : 1);
         const v = k === 0 ? m : m + sd * rng.normal();
-        fut[q * H + h] = v;
+        fut[q * H + h] = Math.max(floors[b]!, v);
         if (k === 0) { muPath[b * H + h] = m; sigPath[b * H + h] = sd; } else draws[(b * S + k - 1) * H + h] = v;
       }
     };
@@ -118,26 +122,28 @@ function forecastChunk(model: TimeSeriesModel, spec: TimeSeriesSpec, reqs: reado
     return reqs.map(({ s }, b) => {
       const u = (v: number): number => fromModelUnits(s, v, tr);
       const f: Forecast = { mean: new Float64Array(H), lo80: new Float64Array(H), hi80: new Float64Array(H), lo95: new Float64Array(H), hi95: new Float64Array(H), sigma: new Float64Array(H),
-        zMean: muPath.slice(b * H, (b + 1) * H), zSigma: sigPath.slice(b * H, (b + 1) * H) };
+        zMean: muPath.slice(b * H, (b + 1) * H), zSigma: sigPath.slice(b * H, (b + 1) * H), zBounds: new Float64Array(4 * H) };
       const col = new Float64Array(S);
       for (let h = 0; h < H; h++) {
         const mu = muPath[b * H + h]!;
         const sd = sigPath[b * H + h]!;
         f.mean[h] = u(mu);
         f.sigma[h] = (u(mu + sd) - u(mu - sd)) / 2;
-        let q: number[]; // lo80, hi80, lo95, hi95 in model units
-        if (h === 0 || S === 0) q = [mu - Z80 * sd, mu + Z80 * sd, mu - Z95 * sd, mu + Z95 * sd];
-        else {
+        // the p-quantile of this step's forecast in model units: Gaussian at step 1 (or without samples), else the draws'
+        if (h > 0 && S > 0) {
           for (let k = 0; k < S; k++) col[k] = draws[(b * S + k) * H + h]!;
           col.sort();
-          q = [0.1, 0.9, 0.025, 0.975].map((p) => quantile(col, p));
         }
+        const at = (p: number): number => (h === 0 || S === 0 ? mu + sd * standardNormalQuantile(p) : quantile(col, p));
+        const q = [...levelInterval(0.8, at, floors[b]!), ...levelInterval(0.95, at, floors[b]!)]; // lo80, hi80, lo95, hi95
         const m80 = multiplier(cal?.level80, h);
         const m95 = multiplier(cal?.level95, h);
         const lo80 = mu - m80 * (mu - q[0]!);
         const hi80 = mu + m80 * (q[1]! - mu);
         // separately calibrated levels could cross where errors are light-tailed: the 95 % interval holds the 80 %
-        [f.lo80[h], f.hi80[h], f.lo95[h], f.hi95[h]] = [lo80, hi80, Math.min(lo80, mu - m95 * (mu - q[2]!)), Math.max(hi80, mu + m95 * (q[3]! - mu))].map(u) as [number, number, number, number];
+        const zb = [lo80, hi80, Math.min(lo80, mu - m95 * (mu - q[2]!)), Math.max(hi80, mu + m95 * (q[3]! - mu))];
+        f.zBounds.set(zb, 4 * h);
+        [f.lo80[h], f.hi80[h], f.lo95[h], f.hi95[h]] = zb.map(u) as [number, number, number, number];
       }
       return f;
     });
@@ -159,6 +165,17 @@ function contextVolatility(ctx: { head: Tensor; highway: Tensor }, reqs: readonl
     }
     return volatilityRatio(e, halfLife);
   });
+}
+
+/**
+ * The interval of `level` L from the quantile function `at`: the central [q_{(1−L)/2}, q_{(1+L)/2}], unless its
+ * lower end reaches `floor` (a series censored at 0, where the atom at 0 holds at least (1 − L)/2 of the
+ * forecast): then the central one would hold L + (1 − L)/2, and the interval is everything up to q_L
+ * (lower end −∞, which reads as 0), so that it holds L.
+ */
+function levelInterval(level: number, at: (p: number) => number, floor: number): [number, number] {
+  const lo = at((1 - level) / 2);
+  return lo <= floor ? [-Infinity, at(level)] : [lo, at((1 + level) / 2)];
 }
 
 /** The calibration multiplier of horizon index h (the last one beyond the calibrated horizons; 1 without). */

@@ -77,3 +77,13 @@ export function gaussianParams(head: ArrayLike<number>, highway: ArrayLike<numbe
 /** Standard normal quantiles of the central intervals recur reports: 80 % → 1.2816, 95 % → 1.9600. */
 export const Z80 = 1.2815515655446004;
 export const Z95 = 1.959963984540054;
+
+/** Φ⁻¹(p) for the levels the forecasts use: 0.1, 0.9, 0.025, 0.975 (central 80 % and 95 % intervals) and
+ * 0.8, 0.95 (one-sided ones, for series censored at 0; see forecast.ts). Other p throw a RangeError. */
+export function standardNormalQuantile(p: number): number {
+  if (p < 0.5) return -standardNormalQuantile(1 - p);
+  const z = Z_OF.find(([q]) => Math.abs(q - p) < 1e-9)?.[1];
+  if (z === undefined) throw new RangeError(`standardNormalQuantile: expected one of 0.025, 0.1, 0.8, 0.9, 0.95, 0.975, got ${p}`);
+  return z;
+}
+const Z_OF: readonly (readonly [number, number])[] = [[0.9, Z80], [0.975, Z95], [0.8, 0.8416212335729143], [0.95, 1.6448536269514722]];

@@ -3,11 +3,13 @@
 // x_t = [z_{t−1} − ℓ, calendar(t), features_{t−1}] and of the highway a_t = [z_{t−1} (or z_{t−1} − ℓ),
 // z_{t−2} − z_{t−1}, …, z_{t−p} − z_{t−1}, calendar(t)]; ℓ is the window's anchor level. The model predicts z_t − z_{t−1}, so a
 // zero highway and head is the last-value forecast, and nothing depends on the series' absolute level.
-import { DataError } from '../../errors.js';
 import type { TimeSeriesModelOptions } from './model.js';
 import { type Scaling, type Series, fitScaling, testStart } from './series.js';
 import { type CalendarKind, calendarFeatures, futureTimes } from './time.js';
+import { type Transform, checkDomain, inverseTransform, log1pShift, transformValue } from './transform.js';
 import type { LocalVolatility } from './volatility.js';
+
+export type { Transform } from './transform.js';
 
 /** Everything `recur forecast` needs besides the weights; stored as the model file's config. */
 export interface TimeSeriesSpec {
@@ -30,7 +32,8 @@ export interface TimeSeriesSpec {
   lags: number;
   /** Seasonal period detected (or given) on the training span, for seasonal naive; null if none. */
   period: number | null;
-  /** 'log': the model reads log(y) (positive series that grow multiplicatively, such as prices). */
+  /** What the model reads instead of y (see transform.ts): 'log' for positive series that grow multiplicatively
+   * (prices), 'log1p' for non-negative ones with exact zeros (rain), whose forecasts are censored at 0. */
   transform: Transform;
   /**
    * What the highway's first input is: 'absolute', the last value z_{t−1} itself (an AR on levels, which
@@ -63,23 +66,20 @@ export interface IntervalCalibration {
   points: number;
 }
 
-/** How values are transformed before scaling. */
-export type Transform = 'none' | 'log';
-
-/** y → log y for 'log' (values must be positive), else y. */
-export function forward(values: ArrayLike<number>, t: Transform): Float64Array {
-  return Float64Array.from(values as ArrayLike<number>, (v) => (t === 'log' ? Math.log(v) : v));
-}
-
 /** A model-unit value v of series s in the series' own units: inverse transform of mean + std·v. */
 export function fromModelUnits(s: PreparedSeries, v: number, t: Transform): number {
-  const y = s.scaling.target.mean + s.scaling.target.std * v;
-  return t === 'log' ? Math.exp(y) : y;
+  return inverseTransform(s.scaling.target.mean + s.scaling.target.std * v, t, s.scaling.target.shift);
 }
 
 /** The inverse of `fromModelUnits`: a value y of series s in model units (transformed, scaled). */
 export function toModelUnits(s: PreparedSeries, y: number, t: Transform): number {
-  return ((t === 'log' ? Math.log(y) : y) - s.scaling.target.mean) / s.scaling.target.std;
+  return (transformValue(y, t, s.scaling.target.shift) - s.scaling.target.mean) / s.scaling.target.std;
+}
+
+/** The lowest value series s can take in model units: that of y = 0 under 'log1p' (forecasts are censored
+ * there), −∞ otherwise. */
+export function modelFloor(s: PreparedSeries, t: Transform): number {
+  return t === 'log1p' ? toModelUnits(s, 0, t) : -Infinity;
 }
 
 /** A series in model units: z (scaled target), calendar rows and scaled features, with room for H future steps. */
@@ -110,7 +110,9 @@ export function inputSize(spec: Pick<TimeSeriesSpec, 'rnnCalendar' | 'columns'>)
 
 /** Scaling of a series fitted on values[0, end) (its target and every feature). */
 export function fitSeriesScaling(s: Series, end: number, t: Transform): { target: Scaling; features: Scaling[] } {
-  return { target: fitScaling(forward(s.values, t), end), features: s.features.map((f) => fitScaling(f, end)) };
+  const shift = t === 'log1p' ? log1pShift(s.values, end) : undefined;
+  const target = fitScaling(Float64Array.from(s.values, (v) => transformValue(v, t, shift)), end);
+  return { target: shift === undefined ? target : { ...target, shift }, features: s.features.map((f) => fitScaling(f, end)) };
 }
 
 /**
@@ -119,11 +121,8 @@ export function fitSeriesScaling(s: Series, end: number, t: Transform): { target
  */
 export function prepareSeries(s: Series, spec: TimeSeriesSpec, extra = 0, fitAll = false): PreparedSeries {
   const n = s.values.length;
-  if (spec.transform === 'log' && s.values.some((v) => !(v > 0))) {
-    throw new DataError(`series${s.key ? ` '${s.key}'` : ''}: expected positive values for the model's log transform, got ${s.values.find((v) => !(v > 0))}`, 'this model was trained on a positive series');
-  }
+  checkDomain(s.values, spec.transform, s.key);
   const scaling = spec.scaling[s.key] ?? fitSeriesScaling(s, fitAll ? n : testStart(n), spec.transform);
-  const ty = forward(s.values, spec.transform);
   const C = calendarSize(spec);
   const F = spec.columns.features.length;
   const times = s.times ? Array.from(s.times) : Array.from({ length: n }, (_, i) => i);
@@ -133,7 +132,7 @@ export function prepareSeries(s: Series, spec: TimeSeriesSpec, extra = 0, fitAll
   const tr = spec.trend;
   if (tr) times.forEach((ms, i) => { cov[i * C + C - 1] = (ms - tr.origin) / tr.unit; });
   const z = new Float64Array(n);
-  for (let i = 0; i < n; i++) z[i] = (ty[i]! - scaling.target.mean) / scaling.target.std;
+  for (let i = 0; i < n; i++) z[i] = (transformValue(s.values[i]!, spec.transform, scaling.target.shift) - scaling.target.mean) / scaling.target.std;
   const feat = new Float64Array(n * F);
   for (let i = 0; i < n; i++) for (let f = 0; f < F; f++) {
     const sc = scaling.features[f]!;

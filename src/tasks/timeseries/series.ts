@@ -31,6 +31,8 @@ export interface Series {
 export interface Scaling {
   mean: number;
   std: number;
+  /** c of the 'log1p' transform log(1 + y/c) (target only; see transform.ts). */
+  shift?: number;
 }
 
 /**

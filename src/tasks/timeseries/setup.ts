@@ -23,7 +23,7 @@ export interface SpecOptions {
   lags?: number;
   /** Default: detected by autocorrelation on the longest series' training span (null: none). */
   period?: number | null;
-  /** 'auto' (default): 'log' when every value is positive and some series' training max/min ≥ 3, else 'none'. */
+  /** 'auto' (default): `autoTransform`'s choice, tested against 'none' by `buildLinear`. */
   transform?: Transform | 'auto';
   /** Calendar features (default: on when there is a time column). */
   calendar?: boolean;
@@ -45,6 +45,9 @@ export function buildSpec(series: readonly Series[], o: SpecOptions): TimeSeries
   if (transform === 'log' && series.some((s) => s.values.some((v) => !(v > 0)))) {
     throw new ConfigError('--transform log: expected positive values only, got zero or negative ones', 'use --transform none');
   }
+  if (transform === 'log1p' && series.some((s) => s.values.some((v) => v < 0))) {
+    throw new ConfigError('--transform log1p: expected non-negative values only, got negative ones', 'use --transform none');
+  }
   const room = Math.min(...series.map((s) => spansOf(s.values.length).valStart - 1));
   const window = o.window ?? Math.max(2, Math.min(64, room));
   if (window < 2) throw new ConfigError(`--window: expected an integer ≥ 2, got ${window}`);
@@ -63,8 +66,10 @@ export function buildSpec(series: readonly Series[], o: SpecOptions): TimeSeries
   return spec;
 }
 
-/** 'log' when every value is positive and some series' training span has max/min ≥ 3 (prices), else 'none'. */
+/** 'log1p' when every value is ≥ 0 and some series' training span holds a 0 (rain, counts); 'log' when every
+ * value is positive and some series' training span has max/min ≥ 3 (prices); else 'none'. */
 export function autoTransform(series: readonly Series[]): Transform {
+  if (series.every((s) => s.values.every((v) => v >= 0)) && series.some((s) => s.values.subarray(0, testStart(s.values.length)).some((v) => v === 0))) return 'log1p';
   if (series.some((s) => s.values.some((v) => !(v > 0)))) return 'none';
   const ratio = (s: Series): number => {
     const tr = s.values.subarray(0, testStart(s.values.length));
@@ -87,7 +92,8 @@ export interface LinearStart {
   spec: TimeSeriesSpec;
   prepared: PreparedSeries[];
   fit: HighwayFit;
-  /** With transform 'auto' and log's rule met: the forward-in-time gain (MASE units) of no transform over log, else null. */
+  /** With transform 'auto' and log's or log1p's rule met: the forward-in-time gain (MASE units) of the
+   * candidate that must earn its place over the rule's choice (no transform over log; log1p over none), else null. */
   transformGain: PairedGain | null;
 }
 
@@ -98,7 +104,10 @@ export interface LinearStart {
  * forward in time (`HighwayFit.forwardMase`, errors in the series' own units), beat the log one's by one
  * standard error of the paired sub-block gains: max/min ≥ 3 also holds for an additive season or trend
  * from a low start (a temperature near 0, a steep line), where a log would bend what is linear. On a price
- * both highways are the last value, the gain is 0 and the log stays.
+ * both highways are the last value, the gain is 0 and the log stays. When it says 'log1p' (non-negative values
+ * with zeros), log1p is kept only if its highway beats the untransformed one's by two standard errors, the bar
+ * every linear choice here clears: on rain its one-step forecasts, medians censored at 0, are far closer to the
+ * mostly dry days than a least-squares mean; on a level series that touches 0 now and then it buys nothing.
  */
 export function buildLinear(series: readonly Series[], o: SpecOptions, H: number): LinearStart {
   const fitted = (opts: SpecOptions): Omit<LinearStart, 'transformGain'> => {
@@ -112,8 +121,12 @@ export function buildLinear(series: readonly Series[], o: SpecOptions, H: number
     return withTrend.spec.trend && withTrend.fit.candidate !== 'trend' ? fitted({ ...o, transform, trend: false }) : withTrend;
   };
   const first = make(o.transform ?? 'auto');
-  if ((o.transform ?? 'auto') !== 'auto' || first.spec.transform !== 'log') return { ...first, transformGain: null };
+  if ((o.transform ?? 'auto') !== 'auto' || first.spec.transform === 'none') return { ...first, transformGain: null };
   const plain = make('none');
+  if (first.spec.transform === 'log1p') {
+    const gain = pairedGain(plain.fit.forwardMase, first.fit.forwardMase, 2);
+    return { ...(gain.keep ? first : plain), transformGain: gain };
+  }
   const gain = pairedGain(first.fit.forwardMase, plain.fit.forwardMase, 1);
   return { ...(gain.keep ? plain : first), transformGain: gain };
 }

@@ -170,5 +170,13 @@ export function modelFromSpec(config: Record<string, unknown>): { model: TimeSer
     finite((tr as Record<string, unknown>)['unit']) && (tr as { unit: number }).unit > 0)) {
     throw new CheckpointError(`model config trend: expected { origin, unit } with finite numbers and unit > 0, got ${JSON.stringify(tr)}`, 'retrain with recur train timeseries');
   }
+  const transforms: readonly unknown[] = ['none', 'log', 'log1p'];
+  if (!transforms.includes(spec.transform)) {
+    throw new CheckpointError(`model config transform: expected 'none', 'log' or 'log1p', got ${JSON.stringify(spec.transform)}`, 'retrain with recur train timeseries');
+  }
+  const badShift = spec.transform === 'log1p' ? Object.entries(spec.scaling ?? {}).find(([, sc]) => !(finite(sc?.target?.shift) && sc.target.shift! > 0)) : undefined;
+  if (badShift) {
+    throw new CheckpointError(`model config scaling '${badShift[0]}': expected log1p's shift c > 0, got ${JSON.stringify(badShift[1]?.target?.shift)}`, 'retrain with recur train timeseries');
+  }
   return { model: new TimeSeriesModel(spec.model), spec };
 }

@@ -44,6 +44,13 @@ test('an interval score is the stretch that puts y on the edge of the interval, 
   assert.equal(intervalScore(10, 10, 9, 14), 0);
 });
 
+test('at the floor of a series censored at 0, the score is the stretch that brings the lower end down to it', () => {
+  assert.equal(intervalScore(0, 2, -2, 5, 0), 0.5); // (2 − 0) / (2 − (−2)): y = 0 is held once μ − m·4 ≤ 0
+  assert.equal(intervalScore(0, -1, -2, 1, 0), 0); // μ below the floor: every stretch reads as [0, …]
+  assert.equal(intervalScore(0, 2, -Infinity, 5, 0), 0); // an interval reaching down to the floor holds it at any stretch
+  assert.equal(intervalScore(3, 2, -2, 5, 0), 1 / 3); // above the floor, as without one
+});
+
 test('split-conformal calibration brings 80 % intervals of a mis-specified scale back to about 80 % coverage', () => {
   const values = ar1(2000, 21, () => 1);
   for (const scale of [0.4, 2.5]) {

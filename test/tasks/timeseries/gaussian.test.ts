@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ShapeError } from '../../../src/errors.js';
-import { SIGMA_MIN, gaussianNll, softplus, softplusInverse } from '../../../src/tasks/timeseries/gaussian.js';
+import { SIGMA_MIN, Z80, gaussianNll, softplus, softplusInverse, standardNormalQuantile } from '../../../src/tasks/timeseries/gaussian.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
 import { gradcheck } from '../../helpers/gradcheck.js';
 
@@ -29,4 +29,11 @@ test('Gaussian NLL gradients match finite differences (with and without the shri
 
 test('Gaussian NLL rejects a head of the wrong size', () => {
   assert.throws(() => gaussianNll(Tensor.zeros([3, 2]), null, [1, 2]), (e: unknown) => e instanceof ShapeError && /gaussianNll head: expected shape \[2, 2\], got \[3, 2\]/.test(e.message));
+});
+
+test('standard normal quantiles of the forecast levels, symmetric below ½; other levels are a RangeError', () => {
+  assert.equal(standardNormalQuantile(0.9), Z80);
+  assert.equal(standardNormalQuantile((1 - 0.8) / 2), -Z80); // 0.09999999999999998 is the level 0.1
+  assert.ok(Math.abs(standardNormalQuantile(0.8) - 0.841621) < 1e-6 && Math.abs(standardNormalQuantile(0.05) + 1.644854) < 1e-6);
+  assert.throws(() => standardNormalQuantile(0.7), RangeError);
 });

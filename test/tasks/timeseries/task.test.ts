@@ -43,7 +43,7 @@ test('the model has PyTorch parameter names and its stored spec rebuilds it', ()
   assert.throws(() => modelFromSpec({ task: 'charlm' }), (e: unknown) => e instanceof CheckpointError && /expected a timeseries model/.test(e.message));
 });
 
-test('a stored calibration, volatility scale or trend that is not positive numbers is a CheckpointError', () => {
+test('a stored calibration, volatility scale, trend or transform that is not what it must be is a CheckpointError', () => {
   const config = JSON.parse(JSON.stringify(taskWith(0).modelConfig())) as Record<string, unknown>;
   const ok = modelFromSpec({ ...config, calibration: { level80: [1.2, 1.3], level95: [1, 1], points: 9 }, volatility: { halfLife: 16 } });
   assert.deepEqual(ok.spec.calibration?.level80, [1.2, 1.3]);
@@ -54,6 +54,13 @@ test('a stored calibration, volatility scale or trend that is not positive numbe
   assert.deepEqual(modelFromSpec({ ...config, trend: { origin: 5, unit: 2 } }).spec.trend, { origin: 5, unit: 2 });
   assert.throws(() => modelFromSpec({ ...config, trend: { origin: 5, unit: 0 } }),
     (e: unknown) => e instanceof CheckpointError && /^model config trend: expected \{ origin, unit \} with finite numbers and unit > 0, got \{"origin":5,"unit":0\}/.test(e.message));
+  assert.throws(() => modelFromSpec({ ...config, transform: 'sqrt' }),
+    (e: unknown) => e instanceof CheckpointError && /^model config transform: expected 'none', 'log' or 'log1p', got "sqrt"/.test(e.message));
+  assert.throws(() => modelFromSpec({ ...config, transform: 'log1p' }), // a log1p model stores c per series
+    (e: unknown) => e instanceof CheckpointError && /^model config scaling '': expected log1p's shift c > 0, got undefined/.test(e.message));
+  const scaling = config['scaling'] as Record<string, { target: object }>;
+  const withShift = Object.fromEntries(Object.entries(scaling).map(([k, v]) => [k, { ...v, target: { ...v.target, shift: 2.5 } }]));
+  assert.equal(modelFromSpec({ ...config, transform: 'log1p', scaling: withShift }).spec.transform, 'log1p');
 });
 
 test('on random walks the highway starts as the last-value forecast itself (λ = ∞), and on a sine it does not', () => {
