@@ -35,6 +35,8 @@ const FOLDS = 5;
 const DAY_MS = 86_400_000;
 const YEAR_DAYS = 365.2425;
 const SUBBLOCKS = 5;
+/** The first forward fit holds at least this many targets per highway weight (see `forwardStart`). */
+const MIN_ROWS_PER_WEIGHT = 3;
 
 interface Rows { X: Float64Array; y: Float64Array; N: number; idx: number[] }
 
@@ -48,8 +50,8 @@ interface Rows { X: Float64Array; y: Float64Array; N: number; idx: number[] }
  * - 'lags': lags 1 … p (seasonal ones included), no calendar, no ridge.
  * Each is scored forward in time: fitted on blocks 0 … k−1 and scored on block k (k = 1 … 4) by the
  * one-step squared errors averaged over 5 sub-blocks of each scored block; block 0 is the first fifth of the
- * targets, or the first full season where that leaves half of them (`forwardStart`), the rest split evenly. The candidate with the lowest
- * mean wins, and must then beat β = 0 (exactly the last-value forecast) by 2 standard errors of the paired
+ * targets, or later, for a full season or 3 targets per weight, where that leaves half of them
+ * (`forwardStart`); the rest split evenly. The candidate with the lowest mean wins, and must then beat β = 0 (exactly the last-value forecast) by 2 standard errors of the paired
  * sub-block gains (`pairedGain`, z = 2), else the start is the last-value forecast: on a random walk a level
  * or calendar regression is spurious (Granger & Newbold 1974) and blocked folds reward it by interpolation.
  * The winner is fitted on every series' training targets before its validation span (`beta`, which the
@@ -68,20 +70,28 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
   const fwd: number[] = []; // forward block: 0 only fits; 1 … FOLDS − 1 are scored in turn
   const pos: number[] = []; // where in its forward block a target lies, [0, 1)
   const inTrain: boolean[] = [];
+  const full: boolean[] = []; // every lag observed (t ≥ p); the rows before only the 'ar' candidate reads
   const where: { s: PreparedSeries; t: number; scale: number }[] = [];
+  const longest = series.reduce((u, v) => (v.n > u.n ? v : u));
+  const q = Math.min(p, selectArOrder(longest.z, spansOf(longest.n).testStart));
+  const from = Math.max(1, p);
+  const lenOf = (s: PreparedSeries): number => Math.max(1, spansOf(s.n).testStart - from);
+  const total = series.reduce((u, s) => u + lenOf(s), 0);
   for (const s of series) {
     const sp = spansOf(s.n);
     const zAt = (k: number): number => s.z[k]!;
-    const from = Math.max(1, p);
     const scale = naiveScale(Float64Array.from(s.z.subarray(0, sp.testStart), (v) => fromModelUnits(s, v, spec.transform)), sp.testStart);
-    const len = Math.max(1, sp.testStart - from);
-    const first = forwardStart(len, seasonSteps(spec));
-    for (let t = from; t < sp.testStart; t++) {
+    const len = lenOf(s);
+    // the first forward fit holds at least MIN_ROWS_PER_WEIGHT·K targets of all series together (this one's share)
+    const first = forwardStart(len, seasonSteps(spec), (MIN_ROWS_PER_WEIGHT * K * len) / total);
+    // from the AR order on, as the AR(p) baseline is fitted, so that the 'ar' candidate is exactly its form
+    for (let t = Math.max(1, q); t < sp.testStart; t++) {
       fillInputs(x, 0, a, 0, s, spec, t, zAt, anchorLevel(s.z, t - spec.window));
       for (let k = 0; k < p + C; k++) rows.push(a[k]!);
       rows.push(1);
       ys.push(s.z[t]! - s.z[t - 1]!);
-      fold.push(Math.min(FOLDS - 1, Math.floor((FOLDS * (t - from)) / len)));
+      full.push(t >= from);
+      fold.push(t >= from ? Math.min(FOLDS - 1, Math.floor((FOLDS * (t - from)) / len)) : -1);
       const u = t - from < first ? 0 : 1 + ((FOLDS - 1) * (t - from - first)) / Math.max(1, len - first);
       fwd.push(Math.min(FOLDS - 1, Math.floor(u)));
       pos.push(u - Math.floor(u));
@@ -114,12 +124,12 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
     }
     return e / d.N;
   };
-  const tr = pick((n) => inTrain[n]!);
+  const tr = pick((n) => full[n]! && inTrain[n]!);
   if (tr.N < K + 2) throw new ConfigError(`--lags ${p}: expected fewer lags than the ${tr.N} training targets allow`, 'use a smaller --lags');
 
   // Every column but the trend τ (the last calendar column when the spec has one): the 'arx' candidate's inputs.
   const noTrend = Array.from({ length: K }, (_, k) => k).filter((k) => !spec.trend || k !== p + C - 1);
-  const folds = Array.from({ length: FOLDS }, (_, f) => ({ fit: pick((n) => fold[n] !== f), held: pick((n) => fold[n] === f) }));
+  const folds = Array.from({ length: FOLDS }, (_, f) => ({ fit: pick((n) => full[n]! && fold[n] !== f), held: pick((n) => fold[n] === f) }));
   let ridge = RIDGE_GRID[0]!;
   let bestErr = Infinity;
   for (const r of RIDGE_GRID) {
@@ -127,14 +137,13 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
     for (const f of folds) if (f.fit.N > K && f.held.N > 0) err += sse(subsetFit(f.fit, K, noTrend, r), f.held);
     if (err < bestErr) { bestErr = err; ridge = r; }
   }
-  const longest = series.reduce((u, v) => (v.n > u.n ? v : u));
-  const q = Math.min(p, selectArOrder(longest.z, spansOf(longest.n).testStart));
   const cols = (m: number): number[] => [...Array.from({ length: m }, (_, k) => k), K - 1];
-  const candidates: { name: HighwayFit['candidate']; ridge: number; fit: (d: Rows) => Float64Array }[] = [
-    { name: 'arx', ridge, fit: (d) => subsetFit(d, K, noTrend, ridge) },
-    ...(spec.trend ? [{ name: 'trend' as const, ridge: 0, fit: (d: Rows) => leastSquares(d.X, d.y, d.N, K) }] : []),
-    { name: 'ar', ridge: 0, fit: (d) => subsetFit(d, K, cols(q)) },
-    ...(q < p || C > 0 ? [{ name: 'lags' as const, ridge: 0, fit: (d: Rows) => subsetFit(d, K, cols(p)) }] : []),
+  // each candidate's fit on the rows `keep` selects (of those it reads: 'ar' every row, the others full ones)
+  const candidates: { name: HighwayFit['candidate']; ridge: number; fit: (keep: (n: number) => boolean) => Float64Array }[] = [
+    { name: 'arx', ridge, fit: (keep) => subsetFit(pick((n) => full[n]! && keep(n)), K, noTrend, ridge) },
+    ...(spec.trend ? [{ name: 'trend' as const, ridge: 0, fit: (keep: (n: number) => boolean) => { const d = pick((n) => full[n]! && keep(n)); return leastSquares(d.X, d.y, d.N, K); } }] : []),
+    { name: 'ar', ridge: 0, fit: (keep) => subsetFit(pick(keep), K, cols(q)) },
+    ...(q < p || C > 0 ? [{ name: 'lags' as const, ridge: 0, fit: (keep: (n: number) => boolean) => subsetFit(pick((n) => full[n]! && keep(n)), K, cols(p)) }] : []),
   ];
   const naive = new Float64Array(K); // β = 0 (λ = ∞): the last-value forecast itself
   // Forward in time only (fit on the blocks before block k, scored on block k): on a random walk the blocks
@@ -142,11 +151,10 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
   const held: Rows[] = [];
   const fits: Float64Array[][] = candidates.map(() => []);
   for (let k = 1; k < FOLDS; k++) {
-    const fit = pick((n) => fwd[n]! < k);
-    if (fit.N <= K) continue;
-    const betas = candidates.map((c) => c.fit(fit));
+    if (pick((n) => full[n]! && fwd[n]! < k).N <= K) continue;
+    const betas = candidates.map((c) => c.fit((n) => fwd[n]! < k));
     for (let sub = 0; sub < SUBBLOCKS; sub++) {
-      const h = pick((n) => fwd[n] === k && sub === Math.min(SUBBLOCKS - 1, Math.floor(SUBBLOCKS * pos[n]!)));
+      const h = pick((n) => full[n]! && fwd[n] === k && sub === Math.min(SUBBLOCKS - 1, Math.floor(SUBBLOCKS * pos[n]!)));
       if (h.N === 0) continue;
       held.push(h);
       betas.forEach((b, c) => fits[c]!.push(b));
@@ -158,9 +166,10 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
   const best = losses.reduce((b, l, c) => (mean(l) < mean(losses[b]!) ? c : b), 0);
   const gain = pairedGain(naiveLoss, losses[best]!, 2);
   const won = candidates[best]!;
-  const beta = gain.keep ? won.fit(tr) : naive;
+  const beta = gain.keep ? won.fit((n) => inTrain[n]!) : naive;
+  const fitRows = won.name === 'ar' && gain.keep ? pick((n) => inTrain[n]!) : tr; // those the start was fitted on
   return {
-    beta, refit: gain.keep ? won.fit(pick(() => true)) : naive, sigma: Math.sqrt(sse(beta, tr) / tr.N), ridge: gain.keep ? won.ridge : Infinity, cvGain: gain.mean, cvGainSe: gain.se,
+    beta, refit: gain.keep ? won.fit(() => true) : naive, sigma: Math.sqrt(sse(beta, fitRows) / fitRows.N), ridge: gain.keep ? won.ridge : Infinity, cvGain: gain.mean, cvGainSe: gain.se,
     candidate: gain.keep ? won.name : 'naive', forwardMase: held.map((h, i) => mase(gain.keep ? fits[best]![i]! : naive, h)),
   };
 }
@@ -177,10 +186,12 @@ export function seasonSteps(spec: Pick<TimeSeriesSpec, 'period' | 'calendar' | '
  * targets to score, so that no candidate is judged by a fit that has not seen a whole cycle: a trend plus a
  * yearly season cannot be told apart in less than a year, and such early folds favour the simpler candidates.
  * With less than two seasons the first fifth stays: fewer, shorter scored blocks let spurious fits pass the
- * test against the last value (a 600-step random walk then picks a trend).
+ * test against the last value (a 600-step random walk then picks a trend). Later still, up to half the targets,
+ * when the first fit would hold fewer than `minFit` targets: a fit with few rows per weight (12 years of
+ * monthly data give a 14-lag ARX 20 rows in its first fifth) scores candidates by how badly they overfit.
  */
-export function forwardStart(len: number, season: number): number {
-  return Math.max(len / FOLDS, season <= len / 2 ? season : 0);
+export function forwardStart(len: number, season: number, minFit = 0): number {
+  return Math.max(len / FOLDS, season <= len / 2 ? season : 0, Math.min(len / 2, minFit));
 }
 
 /** Least squares on the columns `cols` of d.X only (ridge λ, default ≈ 0), as a full K-vector (zeros elsewhere). */

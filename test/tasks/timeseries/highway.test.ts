@@ -123,6 +123,29 @@ test('the forward check scores only blocks whose fit has seen a full season (a y
   assert.equal(forwardStart(700, 366), 140); // under two seasons: the first fifth
 });
 
+test('the first forward fit holds at least 3 targets per weight where half the targets remain: 12 years of monthly data', () => {
+  assert.equal(forwardStart(103, 12, 51), 51); // 17 weights (14 lags, 2 calendar, intercept): 51 rows, not the first fifth's 20.6
+  assert.equal(forwardStart(103, 12, 80), 51.5); // never more than half
+  assert.equal(forwardStart(5000, 366, 60), 1000);
+});
+
+test('with more lags than the AR order, the \'ar\' candidate is exactly the AR(p) baseline: fitted on the same targets', () => {
+  for (const seed of [1, 3]) {
+    const rng = new Rng(seed);
+    let a = 0;
+    let b = 0;
+    const values = Float64Array.from({ length: 500 }, () => { const x = 1.3 * a - 0.5 * b + rng.normal(); b = a; a = x; return 50 + x; });
+    const series: Series[] = [{ key: '', values, times: null, features: [] }];
+    const lin = buildLinear(series, { columns: { target: 'y', time: [], features: [], group: null }, horizon: 3, cell: 'gru', hidden: 3, layers: 1, lags: 10 }, 3);
+    assert.equal(lin.fit.candidate, 'ar');
+    const model = new TimeSeriesModel(lin.spec.model, { rng: new Rng(3) });
+    model.initFromAR(lin.fit.refit, lin.fit.sigma);
+    const r = evaluateTest(model, lin.spec, series, lin.prepared, 3, [1, 3], new Rng(1), 0);
+    assert.equal(r.ar_order[''], 2);
+    for (const h of ['1', '3']) assert.ok(Math.abs(r.horizons[h]!.mase - r.baselines['ar']![h]!.mase) <= 1e-4, `seed ${seed}, h=${h}: ${r.horizons[h]!.mase} vs ${r.baselines['ar']![h]!.mase}`);
+  }
+});
+
 test('three years of a trending yearly season: with a full year in every forward fit the model beats naive and AR(p)', () => {
   // Seeds whose early forward folds (under a year) once chose a log or the last value and lost to AR(p).
   for (const [seed, wins] of [[1, 'arx'], [2, 'trend'], [11, 'trend']] as const) {
