@@ -74,6 +74,22 @@ test('recur train timeseries --json reports model and baseline metrics on the te
   });
 });
 
+test('rain with --transform log1p: the model file keeps c, and no forecast or interval bound is negative', () => {
+  const out = join(dir, 'rain');
+  const r = recur(['train', 'timeseries', '--csv', small, '--target', 'precipitation', '--time', 'date', '--transform', 'log1p', '--horizon', '3', '--steps', '4', ...tiny, '--out', out, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal((JSON.parse(r.stdout) as Record<string, unknown>)['transform'], 'log1p');
+  const file = loadModelFile(join(out, 'model.safetensors'));
+  const shift = (file.config['scaling'] as Record<string, { target: { shift?: number } }>)['']!.target.shift;
+  assert.ok(shift !== undefined && shift > 0, `c = ${shift}`);
+  const f = recur(['forecast', out, '--csv', small, '--horizon', '5']);
+  assert.equal(f.status, 0, f.stderr);
+  const rows = f.stdout.trim().split('\n').slice(1).map((l) => l.split(',').slice(1).map(Number));
+  assert.equal(rows.length, 5);
+  for (const [mean, lo80, hi80, lo95, hi95] of rows) assert.ok(lo95! >= 0 && lo95! <= lo80! && lo80! <= mean! && mean! <= hi80! && hi80! <= hi95!, rows.join(' | '));
+  assert.ok(rows.some((v) => v[1] === 0), 'a dry day is inside some 80 % interval');
+});
+
 test('several series with --group train one model and forecast each', () => {
   const rows = ['sym,date,price'];
   for (const sym of ['A', 'B']) for (let i = 0; i < 60; i++) rows.push(`${sym},${new Date(Date.UTC(2000, i, 1)).toISOString().slice(0, 10)},${(sym === 'A' ? 10 : 50) * Math.exp(0.03 * i + 0.05 * Math.sin(i))}`);

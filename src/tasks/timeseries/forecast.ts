@@ -138,10 +138,12 @@ function forecastChunk(model: TimeSeriesModel, spec: TimeSeriesSpec, reqs: reado
         const q = [...levelInterval(0.8, at, floors[b]!), ...levelInterval(0.95, at, floors[b]!)]; // lo80, hi80, lo95, hi95
         const m80 = multiplier(cal?.level80, h);
         const m95 = multiplier(cal?.level95, h);
-        const lo80 = mu - m80 * (mu - q[0]!);
+        // stretched around μ; a lower end at −∞ (everything down to a floor) stays there whatever the stretch
+        const down = (m: number, lo: number): number => (lo === -Infinity ? lo : mu - m * (mu - lo));
+        const lo80 = down(m80, q[0]!);
         const hi80 = mu + m80 * (q[1]! - mu);
         // separately calibrated levels could cross where errors are light-tailed: the 95 % interval holds the 80 %
-        const zb = [lo80, hi80, Math.min(lo80, mu - m95 * (mu - q[2]!)), Math.max(hi80, mu + m95 * (q[3]! - mu))];
+        const zb = [lo80, hi80, Math.min(lo80, down(m95, q[2]!)), Math.max(hi80, mu + m95 * (q[3]! - mu))];
         f.zBounds.set(zb, 4 * h);
         [f.lo80[h], f.hi80[h], f.lo95[h], f.hi95[h]] = zb.map(u) as [number, number, number, number];
       }

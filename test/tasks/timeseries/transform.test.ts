@@ -110,4 +110,9 @@ test('the 80 % interval of a forecast with at least 10 % at 0 is everything up t
   assert.ok(mu - 1.2816 * sd <= floor, 'this forecast puts ≥ 10 % at 0');
   assert.equal(f!.lo80[0], 0);
   assert.ok(Math.abs(f!.zBounds[1]! - (mu + 0.8416 * sd)) < 1e-3, `hi80 at μ + Φ⁻¹(0.8)σ: ${f!.zBounds[1]} vs ${mu + 0.8416 * sd}`);
+  // a calibration that shrinks to nothing (a validation span of dry days scores 0) still holds 0, never NaN
+  const [g] = forecast(model, { ...lin.spec, calibration: { level80: [0], level95: [0], points: 9 } }, reqs.slice(0, 1), 1, { samples: 0, rng: new Rng(0) });
+  assert.equal(g!.lo80[0], 0);
+  assert.equal(g!.lo95[0], 0);
+  assert.equal(g!.hi80[0], g!.mean[0]);
 });
