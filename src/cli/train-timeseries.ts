@@ -53,8 +53,10 @@ model:
   --lags P             highway lags (default: AR order by BIC, at least the period if ≤ 28)
   --transform T        auto | log | log1p | none: log models log(y) (positive series that grow multiplicatively),
                        log1p log(1 + y/c) with forecasts censored at 0 (non-negative series with zeros, e.g. rain)
-                       (default auto: log when all values are positive and a training span's max/min ≥ 3, log1p
-                       when all are ≥ 0 with zeros; each kept only if its highway wins forward in time)
+                       (default auto: log when all values are positive and a series grows (max/min ≥ 3, its level
+                       moving by ≥ 25 % between the first and last fifth of its training span), log1p
+                       when all are ≥ 0 with zeros; log is dropped where the untransformed highway forecasts
+                       better forward in time, log1p kept only where it forecasts better)
   --period M           seasonal period for seasonal naive (default: detected by autocorrelation; 0: none)
   --cell C             lstm | gru | rnn (default ${TIMESERIES_DEFAULTS.cell})
   --hidden N           state size (default ${TIMESERIES_DEFAULTS.hidden})    --layers N   stacked layers (default ${TIMESERIES_DEFAULTS.layers})

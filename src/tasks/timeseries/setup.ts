@@ -66,19 +66,30 @@ export function buildSpec(series: readonly Series[], o: SpecOptions): TimeSeries
   return spec;
 }
 
-/** 'log1p' when every value is ≥ 0 and some series' training span holds a 0 (rain, counts); 'log' when every
- * value is positive and some series' training span has max/min ≥ 3 (prices); else 'none'. */
+/** How far a series' level must move between the first and the last fifth of its training span (as a ratio,
+ * either way) for `autoTransform` to call it growing. */
+export const LOG_GROWTH = 1.25;
+
+/**
+ * 'log1p' when every value is ≥ 0 and some series' training span holds a 0 (rain, counts); 'log' when every
+ * value is positive and some series grows multiplicatively: its training span has max/min ≥ 3 and the mean of
+ * its last fifth is at least `LOG_GROWTH` times that of its first fifth, or at most 1/`LOG_GROWTH` (prices; not
+ * a stationary positive series such as wind, whose max/min is large because its calm days are near 0); else 'none'.
+ */
 export function autoTransform(series: readonly Series[]): Transform {
   if (series.every((s) => s.values.every((v) => v >= 0)) && series.some((s) => s.values.subarray(0, testStart(s.values.length)).some((v) => v === 0))) return 'log1p';
   if (series.some((s) => s.values.some((v) => !(v > 0)))) return 'none';
-  const ratio = (s: Series): number => {
+  const grows = (s: Series): boolean => {
     const tr = s.values.subarray(0, testStart(s.values.length));
     let lo = Infinity;
     let hi = -Infinity;
     for (const v of tr) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-    return hi / lo;
+    const f = Math.max(1, Math.floor(tr.length / 5));
+    const mean = (v: Float64Array): number => v.reduce((u, w) => u + w, 0) / v.length;
+    const g = mean(tr.subarray(tr.length - f)) / mean(tr.subarray(0, f));
+    return hi / lo >= 3 && Math.max(g, 1 / g) >= LOG_GROWTH;
   };
-  return series.some((s) => ratio(s) >= 3) ? 'log' : 'none';
+  return series.some(grows) ? 'log' : 'none';
 }
 
 /** Every series in model units with room for `H` future steps. */

@@ -6,7 +6,7 @@ import { forecast } from '../../../src/tasks/timeseries/forecast.js';
 import { fitSeriesScaling, modelFloor, prepareSeries } from '../../../src/tasks/timeseries/inputs.js';
 import { TimeSeriesModel } from '../../../src/tasks/timeseries/model.js';
 import type { Series } from '../../../src/tasks/timeseries/series.js';
-import { type LinearStart, buildLinear } from '../../../src/tasks/timeseries/setup.js';
+import { type LinearStart, autoTransform, buildLinear } from '../../../src/tasks/timeseries/setup.js';
 import { checkDomain, inverseTransform, log1pShift, transformValue } from '../../../src/tasks/timeseries/transform.js';
 import { Rng } from '../../../src/tensor/rng.js';
 
@@ -81,6 +81,17 @@ test('rain (non-negative, with dry days) is modelled as log1p, forecasts better 
   assert.ok(atZero > 0, 'some 80 % intervals reach 0');
   assert.equal(modelFloor(s, 'log1p'), (Math.log1p(0) - s.scaling.target.mean) / s.scaling.target.std);
   assert.equal(modelFloor(s, 'none'), -Infinity);
+});
+
+test('logs are for positive series that grow: a stationary one whose calm days are near 0 (wind) is not logged', () => {
+  const rng = new Rng(4);
+  let a = 0;
+  const wind = Float64Array.from({ length: 1000 }, () => { a = 0.5 * a + 0.45 * rng.normal(); return Math.exp(1 + a); });
+  const tr = wind.subarray(0, 800);
+  assert.ok(Math.max(...tr) / Math.min(...tr) >= 3, 'max/min alone would call for a log');
+  assert.equal(autoTransform(daily(wind)), 'none');
+  const growing = Float64Array.from(wind, (v, i) => v * Math.exp(0.001 * i)); // the same noise on a 2.2× rise
+  assert.equal(autoTransform(daily(growing)), 'log');
 });
 
 test('a level series with a weekly season that touches 0 now and then keeps no transform: log1p must win forward in time', () => {
