@@ -87,12 +87,12 @@ export function calibrateIntervals(model: TimeSeriesModel, spec: TimeSeriesSpec,
   const s95: number[][][] = [0, 1].map(() => Array.from({ length: H }, () => []));
   reqs.forEach(({ s, origin, sp, start }, k) => {
     const f = fc[k]!;
+    const floor = modelFloor(s, spec.transform);
     for (let h = 1; h <= H; h++) {
       const j = origin + h;
       if (j < start || j >= sp.testStart) continue;
       const mu = f.zMean[h - 1]!;
       const zb = (i: number): number => f.zBounds[4 * (h - 1) + i]!; // lo80, hi80, lo95, hi95
-      const floor = modelFloor(s, spec.transform);
       const a = intervalScore(s.z[j]!, mu, zb(0), zb(1), floor);
       const b = intervalScore(s.z[j]!, mu, zb(2), zb(3), floor);
       for (const set of j >= sp.valStart ? [0, 1] : [1]) { s80[set]![h - 1]!.push(a); s95[set]![h - 1]!.push(b); }

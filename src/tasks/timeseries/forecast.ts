@@ -3,7 +3,8 @@
 // noise). Intervals come from SAMPLE paths (ancestral sampling as in DeepAR: each step draws from its
 // Gaussian and feeds the draw back), because feeding means back would ignore how errors compound. A stored
 // calibration (spec.calibration, from calibrate.ts) then stretches each horizon's intervals around the mean;
-// a stored local volatility (spec.volatility) first scales every σ by the recent residuals' size.
+// a stored local volatility (spec.volatility) first scales every σ by the recent residuals' size. With the
+// 'log1p' transform every value fed back is censored at 0, and an interval that reaches 0 holds all of it.
 import { noGrad, Tensor } from '../../tensor/tensor.js';
 import type { Rng } from '../../tensor/rng.js';
 import { gaussianParams, standardNormalQuantile } from './gaussian.js';

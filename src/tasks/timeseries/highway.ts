@@ -51,8 +51,8 @@ interface Rows { X: Float64Array; y: Float64Array; N: number; idx: number[] }
  * Each is scored forward in time: fitted on blocks 0 … k−1 and scored on block k (k = 1 … 4) by the
  * one-step squared errors averaged over 5 sub-blocks of each scored block; block 0 is the first fifth of the
  * targets, or later, for a full season or 3 targets per weight, where that leaves half of them
- * (`forwardStart`); the rest split evenly. The candidate with the lowest mean wins, and must then beat β = 0 (exactly the last-value forecast) by 2 standard errors of the paired
- * sub-block gains (`pairedGain`, z = 2), else the start is the last-value forecast: on a random walk a level
+ * (`forwardStart`); the rest split evenly. The candidate with the lowest mean wins, and must then beat β = 0
+ * (exactly the last-value forecast) by 2 standard errors of the paired sub-block gains (`pairedGain`, z = 2), else the start is the last-value forecast: on a random walk a level
  * or calendar regression is spurious (Granger & Newbold 1974) and blocked folds reward it by interpolation.
  * The winner is fitted on every series' training targets before its validation span (`beta`, which the
  * recurrent part trains beside and the validation spans judge), and on every target before the test span
