@@ -14,7 +14,7 @@ import { type TestReport, evaluateTest } from '../tasks/timeseries/evaluate.js';
 import { CELL_TYPES, TimeSeriesModel } from '../tasks/timeseries/model.js';
 import { finalizeModel } from '../tasks/timeseries/select.js';
 import { type Series, seriesFromTable } from '../tasks/timeseries/series.js';
-import { buildLinear } from '../tasks/timeseries/setup.js';
+import { type HighwayFit, buildLinear } from '../tasks/timeseries/setup.js';
 import { TimeSeriesTask } from '../tasks/timeseries/task.js';
 import { Rng } from '../tensor/rng.js';
 import { choice, int, num } from './args.js';
@@ -33,7 +33,8 @@ each series is the test span (never used for training or scaling); the last 10 %
 start there by three standard errors; else the linear start, refitted up to the test span, is the model).
 The highway is the last-value forecast unless its fit beats that forward in time by two standard errors.
 Intervals are calibrated on the validation spans (split conformal, per horizon; with a local volatility
-scale when past residuals cluster) and the model file carries it all.
+scale when past residuals cluster; a linear start with short validation spans on its own refits over the
+last third of the training span) and the model file carries it all.
 Prints test metrics at horizons 1 and H for the model and the baselines (naive, seasonal naive, AR(p),
 training mean): rolling origin, i.e. for each test point the forecast made h steps earlier from the
 true history up to then. MASE divides by the training span's one-step naive error.
@@ -89,7 +90,7 @@ export function seriesOf(v: Values): { series: Series[]; skipped: number; file: 
   return { ...seriesFromTable(readCsv(file), cols, v['skip-bad'] === true), file };
 }
 
-export function setupTimeseries(v: Values, rng: Rng, keep: (t: TimeSeriesTask, linearSigma: number, refit: Float64Array) => void): TaskSetup {
+export function setupTimeseries(v: Values, rng: Rng, keep: (t: TimeSeriesTask, linearSigma: number, fit: HighwayFit) => void): TaskSetup {
   const s = (k: keyof typeof TIMESERIES_DEFAULTS): string => (v[k] as string | undefined) ?? TIMESERIES_DEFAULTS[k];
   const { series, skipped } = seriesOf(v);
   const H = int('horizon', s('horizon'), 1, 1000);
@@ -107,7 +108,7 @@ export function setupTimeseries(v: Values, rng: Rng, keep: (t: TimeSeriesTask, l
   // The highway stays at its cross-validated least-squares fit: Adam's steps (≈ lr each) would undo it.
   for (const [, t] of model.highway.namedParameters()) t.requiresGrad = false;
   const task = new TimeSeriesTask({ model, spec, series: prepared, batch: int('batch', s('batch'), 1), shrink: num('shrink', s('shrink'), 0) });
-  keep(task, fit.sigma, fit.refit);
+  keep(task, fit.sigma, fit);
   const be = backend();
   return {
     task,
@@ -140,11 +141,11 @@ export async function trainTimeseries(argv: string[], io: Io): Promise<number> {
   if (given['resume'] === undefined && given['steps'] === undefined && given['minutes'] === undefined && given['epochs'] === undefined) given['steps'] = TIMESERIES_DEFAULTS.steps;
   let task: TimeSeriesTask | null = null;
   let linearSigma = 1;
-  let refit: Float64Array | undefined;
+  let linear: HighwayFit | undefined;
   let runValues: Values = given;
   const lines: string[] = [];
   const capture: Io = { ...io, out: (t) => lines.push(t) };
-  const code = await runTraining('timeseries', { ...given, json: true }, capture, (v, rng) => { runValues = v; return setupTimeseries(v, rng, (t, sigma, r) => { task = t; linearSigma = sigma; refit = r; }); });
+  const code = await runTraining('timeseries', { ...given, json: true }, capture, (v, rng) => { runValues = v; return setupTimeseries(v, rng, (t, sigma, f) => { task = t; linearSigma = sigma; linear = f; }); });
   const summary = JSON.parse(lines[lines.length - 1] ?? '{}') as Record<string, unknown>;
   if (code !== 0 || task === null) { if (values.json) io.out(JSON.stringify(summary)); return code; }
   const t = task as TimeSeriesTask;
@@ -157,7 +158,7 @@ export async function trainTimeseries(argv: string[], io: Io): Promise<number> {
   // the test span, is the model); choose the local volatility scale; calibrate the
   // intervals (split conformal). All of it is stored in the model file's spec, so that `recur forecast`
   // and StreamingPredictor give the same calibrated intervals as the test below.
-  const fin = finalizeModel(t, saved.tensors, linearSigma, samples, refit);
+  const fin = finalizeModel(t, saved.tensors, linearSigma, samples, linear);
   const extra = Object.fromEntries(Object.entries(saved.metadata).filter(([k]) => !['format', CONFIG_KEY, VERSION_KEY].includes(k)));
   saveModel(modelFile, t.model, t.modelConfig(), fin.recurrent ? extra : { ...extra, 'recur.timeseries': 'linear start kept: the recurrent part did not forecast the validation spans clearly better' });
   const choice = { val_mase_trained: +fin.valTrained.toFixed(6), val_mase_linear: +fin.valLinear.toFixed(6), recurrent_part: fin.recurrent ? 'kept' : 'dropped',

@@ -50,7 +50,16 @@ export interface CalibrationOptions {
   /** Targets before each test span that a second set of scores reads (default 0: none); used only where it
    * reaches further back than the validation span. Each horizon keeps the larger of the two multipliers. */
   span?: number;
+  /** The linear start fitted on each series' targets before a cut (`HighwayFit.fitBefore`), where the model is
+   * that start (the recurrent part dropped): then the scores come from refits that have not seen them
+   * (`forwardCalibration`) instead of the validation span and the longer span. */
+  refitBefore?: (cut: (s: PreparedSeries) => number) => Float64Array;
 }
+
+/** Blocks of the span `forwardCalibration` scores, each by the linear start refitted on everything before it. */
+const REFIT_BLOCKS = 4;
+/** That span holds at least this share of the targets before each test span. */
+const REFIT_SHARE = 1 / 3;
 
 /**
  * Rolling-origin forecasts over every series' validation span [valStart, testStart) with the model's own
@@ -66,6 +75,7 @@ export interface CalibrationOptions {
  */
 export function calibrateIntervals(model: TimeSeriesModel, spec: TimeSeriesSpec, series: readonly PreparedSeries[], o: CalibrationOptions): IntervalCalibration {
   const H = o.horizon ?? spec.horizon;
+  if (o.refitBefore) return forwardCalibration(model, spec, series, { ...o, refitBefore: o.refitBefore }, H);
   const { calibration: _, ...raw } = spec;
   // The validation span's forecasts first, then (with their own draws) those of the longer span before it.
   // start: the first target of the longer span (the validation span's first without one)
@@ -102,6 +112,49 @@ export function calibrateIntervals(model: TimeSeriesModel, spec: TimeSeriesSpec,
   const longer = s80[1]![0]!.length > s80[0]![0]!.length;
   const m = (sets: number[][][], level: number): number[] => sets[0]!.map((sc, h) => r(Math.max(conformalQuantile(sc, level), longer ? conformalQuantile(sets[1]![h]!, level) : 0)));
   return { level80: m(s80, 0.8), level95: m(s95, 0.95), points: s80[longer ? 1 : 0]![0]!.length };
+}
+
+/**
+ * The calibration of a model that is its linear start, from out-of-sample scores only: the last
+ * max(`span`, ⅓ of the targets before the test span) targets of each series (from the window on), in 4 blocks,
+ * block k forecast by the start refitted on every target before it (the model's highway set to `refitBefore`,
+ * then restored), as the saved model, refitted up to the test span, forecasts the test span. m_h is the
+ * conformal quantile of all the scores at h.
+ */
+function forwardCalibration(model: TimeSeriesModel, spec: TimeSeriesSpec, series: readonly PreparedSeries[], o: CalibrationOptions & { refitBefore: (cut: (s: PreparedSeries) => number) => Float64Array }, H: number): IntervalCalibration {
+  const { calibration: _, ...raw } = spec;
+  const startOf = (s: PreparedSeries): number => {
+    const sp = spansOf(s.n);
+    return Math.max(Math.min(spec.window, sp.valStart), Math.min(sp.valStart, sp.testStart - Math.max(o.span ?? 0, Math.round(REFIT_SHARE * sp.testStart))));
+  };
+  const edge = (s: PreparedSeries, k: number): number => { const a = startOf(s); return a + Math.round(((spansOf(s.n).testStart - a) * k) / REFIT_BLOCKS); };
+  const K = model.highway.weight.data.length;
+  const saved = Float64Array.from([...model.highway.weight.data, model.highway.bias!.data[0]!]);
+  const set = (beta: ArrayLike<number>): void => { for (let k = 0; k < K; k++) model.highway.weight.data[k] = beta[k]!; model.highway.bias!.data[0] = beta[K]!; };
+  const s80: number[][] = Array.from({ length: H }, () => []);
+  const s95: number[][] = Array.from({ length: H }, () => []);
+  for (let k = 0; k < REFIT_BLOCKS; k++) {
+    set(o.refitBefore((s) => edge(s, k)));
+    const reqs = series.flatMap((s) => {
+      const first = Math.max(0, edge(s, k) - H);
+      return Array.from({ length: Math.max(0, edge(s, k + 1) - 1 - first) }, (_, i) => ({ s, origin: first + i }));
+    });
+    const fc = forecast(model, raw, reqs, H, { samples: o.samples ?? 200, rng: k === 0 ? o.rng : new Rng(o.rng.nextU32()) });
+    reqs.forEach(({ s, origin }, q) => {
+      const f = fc[q]!;
+      const floor = modelFloor(s, spec.transform);
+      for (let h = 1; h <= H; h++) {
+        const j = origin + h;
+        if (j < edge(s, k) || j >= edge(s, k + 1)) continue;
+        const zb = (i: number): number => f.zBounds[4 * (h - 1) + i]!;
+        s80[h - 1]!.push(intervalScore(s.z[j]!, f.zMean[h - 1]!, zb(0), zb(1), floor));
+        s95[h - 1]!.push(intervalScore(s.z[j]!, f.zMean[h - 1]!, zb(2), zb(3), floor));
+      }
+    });
+  }
+  set(saved);
+  const r = (v: number): number => +v.toFixed(4);
+  return { level80: s80.map((sc) => r(conformalQuantile(sc, 0.8))), level95: s95.map((sc) => r(conformalQuantile(sc, 0.95))), points: s80[0]!.length };
 }
 
 /** Contiguous blocks per series for the paired test of `chooseVolatility`. */

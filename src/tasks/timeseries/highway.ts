@@ -27,6 +27,9 @@ export interface HighwayFit {
   /** Forward-in-time one-step absolute errors of the start chosen, in the series' own units over each series'
    * one-step naive MAE (MASE units, so comparable across transforms), one mean per scored sub-block. */
   forwardMase: number[];
+  /** The same candidate fitted on every series' targets before `cut(s)` (the last value: zeros), as `refit` is
+   * up to the test span: the start as it stood at that point, for out-of-sample scores (calibrate.ts). */
+  fitBefore: (cut: (s: PreparedSeries) => number) => Float64Array;
 }
 
 /** Ridge strengths tried for the ARX candidate (per training target); blocked cross-validation picks one. */
@@ -171,6 +174,7 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
   return {
     beta, refit: gain.keep ? won.fit(() => true) : naive, sigma: Math.sqrt(sse(beta, fitRows) / fitRows.N), ridge: gain.keep ? won.ridge : Infinity, cvGain: gain.mean, cvGainSe: gain.se,
     candidate: gain.keep ? won.name : 'naive', forwardMase: held.map((h, i) => mase(gain.keep ? fits[best]![i]! : naive, h)),
+    fitBefore: (cut) => (gain.keep ? won.fit((n) => where[n]!.t < cut(where[n]!.s)) : naive),
   };
 }
 

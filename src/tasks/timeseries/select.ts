@@ -7,7 +7,7 @@ import type { SafeTensor } from '../../io/safetensors.js';
 import { Rng } from '../../tensor/rng.js';
 import { calibrateIntervals, chooseVolatility } from './calibrate.js';
 import { forecast } from './forecast.js';
-import { seasonSteps } from './highway.js';
+import { type HighwayFit, seasonSteps } from './highway.js';
 import { type IntervalCalibration, type PreparedSeries, type TimeSeriesSpec, fromModelUnits } from './inputs.js';
 import { naiveScale } from './metrics.js';
 import type { TimeSeriesModel } from './model.js';
@@ -87,13 +87,16 @@ export interface FinalChoice {
  * task.model first), `linearSigma` the highway fit's residual scale. Keeps the recurrent part only when
  * `keepRecurrent` says so (else the head is reset to the linear start; the highway itself never trains),
  * then sets task.spec.volatility (`chooseVolatility`) and task.spec.calibration (`calibrateIntervals` with
- * `samples` sample paths, as the forecasts it calibrates will use, and a span of one season, `seasonSteps`).
+ * `samples` sample paths, as the forecasts it calibrates will use, and a span of one season, `seasonSteps`;
+ * without the recurrent part and with validation spans shorter than two seasons in all, from refits of the
+ * linear start, `linear.fitBefore`).
  * Without the recurrent part, the highway then takes `refit` (the same linear candidate fitted on every target
  * before the test span, `HighwayFit.refit`: weights over [lags, calendar], then the intercept), as a
  * least-squares baseline is fitted; the choices
  * above were all made with the fit before the validation spans, whose errors there are out of sample.
  */
-export function finalizeModel(task: TimeSeriesTask, trained: ReadonlyMap<string, SafeTensor>, linearSigma: number, samples: number, refit?: ArrayLike<number>): FinalChoice {
+export function finalizeModel(task: TimeSeriesTask, trained: ReadonlyMap<string, SafeTensor>, linearSigma: number, samples: number, linear?: Pick<HighwayFit, 'refit' | 'fitBefore'>): FinalChoice {
+  const refit = linear?.refit;
   const m = task.model;
   const spec = task.spec;
   delete spec.volatility;
@@ -107,7 +110,11 @@ export function finalizeModel(task: TimeSeriesTask, trained: ReadonlyMap<string,
   if (gain.keep) loadWeightsInto(m, trained);
   const vol = chooseVolatility(m, spec, task.series);
   if (vol.volatility) spec.volatility = vol.volatility;
-  spec.calibration = calibrateIntervals(m, spec, task.series, { samples, rng: new Rng(2), span: seasonSteps(spec) });
+  // the validation spans hold fewer targets than two seasons: their conformal quantile is noisy and sees one
+  // phase of the season; a model that is its linear start is then calibrated on refits (see calibrate.ts)
+  const valPoints = task.series.reduce((u, s) => u + spansOf(s.n).testStart - spansOf(s.n).valStart, 0);
+  const refitBefore = !gain.keep && linear && valPoints < 2 * seasonSteps(spec) ? linear.fitBefore : undefined;
+  spec.calibration = calibrateIntervals(m, spec, task.series, { samples, rng: new Rng(2), span: seasonSteps(spec), ...(refitBefore ? { refitBefore } : {}) });
   if (!gain.keep && refit !== undefined) {
     const K = m.highway.weight.data.length;
     for (let k = 0; k < K; k++) m.highway.weight.data[k] = refit[k]!;

@@ -86,6 +86,29 @@ test('a longer calibration span widens the intervals when its errors are larger 
   assert.deepEqual(calibrateIntervals(model, spec, prepared, { samples: 50, rng: new Rng(2), span: 100 }), val);
 });
 
+test('a model that is its linear start can be calibrated on refits: each block scored by a fit that has not seen it', () => {
+  // Calm (sd 0.5) in the validation span [1440, 1600), rough (sd 2) in the year before it, as above.
+  const values = ar1(2000, 23, (t) => (t >= 1440 && t < 1600 ? 0.5 : 2));
+  const { model, spec, prepared } = linearModel(values, 1);
+  const fit = fitHighway(prepared, spec);
+  const before = [...model.highway.weight.data, model.highway.bias!.data[0]!];
+  const cuts: number[] = [];
+  const refitBefore = (cut: (s: PreparedSeries) => number): Float64Array => { cuts.push(cut(prepared[0]!)); return fit.fitBefore(cut); };
+  const c = calibrateIntervals(model, spec, prepared, { samples: 50, rng: new Rng(2), span: 366, refitBefore });
+  // max(366, ⅓ of the 1600 targets before the test span) = 533 targets in 4 blocks, each refitted just before it
+  assert.deepEqual(cuts, [1067, 1200, 1334, 1467]);
+  assert.equal(c.points, 533);
+  assert.deepEqual([...model.highway.weight.data, model.highway.bias!.data[0]!], before);
+  const val = calibrateIntervals(model, spec, prepared, { samples: 50, rng: new Rng(2) });
+  for (let h = 0; h < 2; h++) assert.ok(c.level80[h]! > 2 * val.level80[h]!, `h=${h + 1}: the rough blocks stretch the interval, ${c.level80[h]} vs ${val.level80[h]}`);
+  // on a series whose noise does not change, refit calibration repairs a scale 2.5 times too wide
+  const steady = linearModel(ar1(2000, 21, () => 1), 2.5);
+  const steadyFit = fitHighway(steady.prepared, steady.spec);
+  steady.spec.calibration = calibrateIntervals(steady.model, steady.spec, steady.prepared, { samples: 100, rng: new Rng(2), span: 366, refitBefore: steadyFit.fitBefore });
+  const after = evaluateTest(steady.model, steady.spec, steady.series, steady.prepared, 2, [1, 2], new Rng(1), 100).horizons;
+  for (const h of ['1', '2']) assert.ok(after[h]!.coverage80 > 0.72 && after[h]!.coverage80 < 0.88, `h=${h}: ${after[h]!.coverage80}`);
+});
+
 test('the local volatility ratio follows recent surprises, and is 1 without any', () => {
   assert.equal(volatilityRatio([], 4), 1);
   assert.ok(volatilityRatio([0.1, -0.2, 3, -2.5], 4) > 1.5);
