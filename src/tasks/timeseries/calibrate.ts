@@ -128,13 +128,11 @@ function forwardCalibration(model: TimeSeriesModel, spec: TimeSeriesSpec, series
     return Math.max(Math.min(spec.window, sp.valStart), Math.min(sp.valStart, sp.testStart - Math.max(o.span ?? 0, Math.round(REFIT_SHARE * sp.testStart))));
   };
   const edge = (s: PreparedSeries, k: number): number => { const a = startOf(s); return a + Math.round(((spansOf(s.n).testStart - a) * k) / REFIT_BLOCKS); };
-  const K = model.highway.weight.data.length;
-  const saved = Float64Array.from([...model.highway.weight.data, model.highway.bias!.data[0]!]);
-  const set = (beta: ArrayLike<number>): void => { for (let k = 0; k < K; k++) model.highway.weight.data[k] = beta[k]!; model.highway.bias!.data[0] = beta[K]!; };
+  const saved = model.highwayWeights();
   const s80: number[][] = Array.from({ length: H }, () => []);
   const s95: number[][] = Array.from({ length: H }, () => []);
   for (let k = 0; k < REFIT_BLOCKS; k++) {
-    set(o.refitBefore((s) => edge(s, k)));
+    model.setHighway(o.refitBefore((s) => edge(s, k)));
     const reqs = series.flatMap((s) => {
       const first = Math.max(0, edge(s, k) - H);
       return Array.from({ length: Math.max(0, edge(s, k + 1) - 1 - first) }, (_, i) => ({ s, origin: first + i }));
@@ -152,7 +150,7 @@ function forwardCalibration(model: TimeSeriesModel, spec: TimeSeriesSpec, series
       }
     });
   }
-  set(saved);
+  model.setHighway(saved);
   const r = (v: number): number => +v.toFixed(4);
   return { level80: s80.map((sc) => r(conformalQuantile(sc, 0.8))), level95: s95.map((sc) => r(conformalQuantile(sc, 0.95))), points: s80[0]!.length };
 }

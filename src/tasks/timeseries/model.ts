@@ -84,11 +84,21 @@ export class TimeSeriesModel extends Module {
    * to output a zero mean offset and the fit's residual scale `sigma`, so the model starts as that fit.
    */
   initFromAR(beta: ArrayLike<number>, sigma: number): void {
-    const K = this.options.lags + this.options.exo;
-    for (let k = 0; k < K; k++) this.highway.weight.data[k] = beta[k]!;
-    this.highway.bias!.data[0] = beta[K]!;
+    this.setHighway(beta);
     this.head.weight.data.fill(0);
     this.head.bias!.data[0] = 0;
     this.head.bias!.data[1] = softplusInverse(Math.max(sigma, 1e-2));
+  }
+
+  /** The highway's weights over [lags, calendar], then its intercept (the layout of `setHighway`). */
+  highwayWeights(): Float64Array {
+    return Float64Array.from([...this.highway.weight.data, this.highway.bias!.data[0]!]);
+  }
+
+  /** Sets the highway to weights over [lags, calendar], then the intercept; the head is left as it is. */
+  setHighway(beta: ArrayLike<number>): void {
+    const K = this.options.lags + this.options.exo;
+    for (let k = 0; k < K; k++) this.highway.weight.data[k] = beta[k]!;
+    this.highway.bias!.data[0] = beta[K]!;
   }
 }

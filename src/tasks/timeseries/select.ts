@@ -104,7 +104,7 @@ export function finalizeModel(task: TimeSeriesTask, trained: ReadonlyMap<string,
   loadWeightsInto(m, trained);
   const valTrained = task.evaluate().loss;
   const trainedBlocks = validationBlockLosses(m, task.spec, task.series);
-  m.initFromAR(Float64Array.from([...m.highway.weight.data, m.highway.bias!.data[0]!]), linearSigma);
+  m.initFromAR(m.highwayWeights(), linearSigma);
   const valLinear = task.evaluate().loss;
   const gain = keepRecurrent(trainedBlocks, validationBlockLosses(m, task.spec, task.series));
   if (gain.keep) loadWeightsInto(m, trained);
@@ -115,10 +115,6 @@ export function finalizeModel(task: TimeSeriesTask, trained: ReadonlyMap<string,
   const valPoints = task.series.reduce((u, s) => u + spansOf(s.n).testStart - spansOf(s.n).valStart, 0);
   const refitBefore = !gain.keep && linear && valPoints < 2 * seasonSteps(spec) ? linear.fitBefore : undefined;
   spec.calibration = calibrateIntervals(m, spec, task.series, { samples, rng: new Rng(2), span: seasonSteps(spec), ...(refitBefore ? { refitBefore } : {}) });
-  if (!gain.keep && refit !== undefined) {
-    const K = m.highway.weight.data.length;
-    for (let k = 0; k < K; k++) m.highway.weight.data[k] = refit[k]!;
-    m.highway.bias!.data[0] = refit[K]!;
-  }
+  if (!gain.keep && refit !== undefined) m.setHighway(refit);
   return { recurrent: gain.keep, valTrained, valLinear, gain: gain.mean, gainSe: gain.se, volatility: vol.volatility, volatilityNll: vol.nll, volatilityGainSe: vol.gainSe, calibration: spec.calibration };
 }
