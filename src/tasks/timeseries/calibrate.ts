@@ -5,7 +5,7 @@
 // targets before the test span choose whether σ follows the recent residuals' size (a local volatility
 // scale, volatility.ts). Both go into the spec, so every later forecast uses them.
 import { Rng } from '../../tensor/rng.js';
-import { forecast } from './forecast.js';
+import { type Forecast, forecast } from './forecast.js';
 import { type IntervalCalibration, type PreparedSeries, type TimeSeriesSpec, modelFloor } from './inputs.js';
 import type { TimeSeriesModel } from './model.js';
 import { pairedGain } from './paired.js';
@@ -38,6 +38,13 @@ export function intervalScore(y: number, mu: number, lo: number, hi: number, flo
   const r = y <= floor ? Math.max(0, mu - floor) / Math.max(mu - lo, 1e-12)
     : y >= mu ? (y - mu) / Math.max(hi - mu, 1e-12) : (mu - y) / Math.max(mu - lo, 1e-12);
   return Math.min(r, 1e6);
+}
+
+/** The 80 % and 95 % interval scores of target y (model units) against step h (1-based) of forecast f. */
+function pointScores(f: Forecast, y: number, h: number, floor: number): [number, number] {
+  const zb = (i: number): number => f.zBounds[4 * (h - 1) + i]!; // lo80, hi80, lo95, hi95
+  const mu = f.zMean[h - 1]!;
+  return [intervalScore(y, mu, zb(0), zb(1), floor), intervalScore(y, mu, zb(2), zb(3), floor)];
 }
 
 /** What `calibrateIntervals` needs besides the model. */
@@ -75,7 +82,7 @@ const REFIT_SHARE = 1 / 3;
  */
 export function calibrateIntervals(model: TimeSeriesModel, spec: TimeSeriesSpec, series: readonly PreparedSeries[], o: CalibrationOptions): IntervalCalibration {
   const H = o.horizon ?? spec.horizon;
-  if (o.refitBefore) return forwardCalibration(model, spec, series, { ...o, refitBefore: o.refitBefore }, H);
+  if (o.refitBefore) return forwardCalibration(model, spec, series, o, o.refitBefore, H);
   const { calibration: _, ...raw } = spec;
   // The validation span's forecasts first, then (with their own draws) those of the longer span before it.
   // start: the first target of the longer span (the validation span's first without one)
@@ -101,10 +108,7 @@ export function calibrateIntervals(model: TimeSeriesModel, spec: TimeSeriesSpec,
     for (let h = 1; h <= H; h++) {
       const j = origin + h;
       if (j < start || j >= sp.testStart) continue;
-      const mu = f.zMean[h - 1]!;
-      const zb = (i: number): number => f.zBounds[4 * (h - 1) + i]!; // lo80, hi80, lo95, hi95
-      const a = intervalScore(s.z[j]!, mu, zb(0), zb(1), floor);
-      const b = intervalScore(s.z[j]!, mu, zb(2), zb(3), floor);
+      const [a, b] = pointScores(f, s.z[j]!, h, floor);
       for (const set of j >= sp.valStart ? [0, 1] : [1]) { s80[set]![h - 1]!.push(a); s95[set]![h - 1]!.push(b); }
     }
   });
@@ -121,18 +125,21 @@ export function calibrateIntervals(model: TimeSeriesModel, spec: TimeSeriesSpec,
  * then restored), as the saved model, refitted up to the test span, forecasts the test span. m_h is the
  * conformal quantile of all the scores at h.
  */
-function forwardCalibration(model: TimeSeriesModel, spec: TimeSeriesSpec, series: readonly PreparedSeries[], o: CalibrationOptions & { refitBefore: (cut: (s: PreparedSeries) => number) => Float64Array }, H: number): IntervalCalibration {
+function forwardCalibration(model: TimeSeriesModel, spec: TimeSeriesSpec, series: readonly PreparedSeries[], o: CalibrationOptions,
+  refitBefore: (cut: (s: PreparedSeries) => number) => Float64Array, H: number): IntervalCalibration {
   const { calibration: _, ...raw } = spec;
-  const startOf = (s: PreparedSeries): number => {
+  // the block edges of each series: edges[k] … edges[k + 1] is block k, the last edge the test span's start
+  const edgesOf = new Map(series.map((s) => {
     const sp = spansOf(s.n);
-    return Math.max(Math.min(spec.window, sp.valStart), Math.min(sp.valStart, sp.testStart - Math.max(o.span ?? 0, Math.round(REFIT_SHARE * sp.testStart))));
-  };
-  const edge = (s: PreparedSeries, k: number): number => { const a = startOf(s); return a + Math.round(((spansOf(s.n).testStart - a) * k) / REFIT_BLOCKS); };
+    const a = Math.max(Math.min(spec.window, sp.valStart), Math.min(sp.valStart, sp.testStart - Math.max(o.span ?? 0, Math.round(REFIT_SHARE * sp.testStart))));
+    return [s, Array.from({ length: REFIT_BLOCKS + 1 }, (_, k) => a + Math.round(((sp.testStart - a) * k) / REFIT_BLOCKS))];
+  }));
+  const edge = (s: PreparedSeries, k: number): number => edgesOf.get(s)![k]!;
   const saved = model.highwayWeights();
   const s80: number[][] = Array.from({ length: H }, () => []);
   const s95: number[][] = Array.from({ length: H }, () => []);
   for (let k = 0; k < REFIT_BLOCKS; k++) {
-    model.setHighway(o.refitBefore((s) => edge(s, k)));
+    model.setHighway(refitBefore((s) => edge(s, k)));
     const reqs = series.flatMap((s) => {
       const first = Math.max(0, edge(s, k) - H);
       return Array.from({ length: Math.max(0, edge(s, k + 1) - 1 - first) }, (_, i) => ({ s, origin: first + i }));
@@ -144,9 +151,9 @@ function forwardCalibration(model: TimeSeriesModel, spec: TimeSeriesSpec, series
       for (let h = 1; h <= H; h++) {
         const j = origin + h;
         if (j < edge(s, k) || j >= edge(s, k + 1)) continue;
-        const zb = (i: number): number => f.zBounds[4 * (h - 1) + i]!;
-        s80[h - 1]!.push(intervalScore(s.z[j]!, f.zMean[h - 1]!, zb(0), zb(1), floor));
-        s95[h - 1]!.push(intervalScore(s.z[j]!, f.zMean[h - 1]!, zb(2), zb(3), floor));
+        const [a, b] = pointScores(f, s.z[j]!, h, floor);
+        s80[h - 1]!.push(a);
+        s95[h - 1]!.push(b);
       }
     });
   }

@@ -96,7 +96,6 @@ export interface FinalChoice {
  * above were all made with the fit before the validation spans, whose errors there are out of sample.
  */
 export function finalizeModel(task: TimeSeriesTask, trained: ReadonlyMap<string, SafeTensor>, linearSigma: number, samples: number, linear?: Pick<HighwayFit, 'refit' | 'fitBefore'>): FinalChoice {
-  const refit = linear?.refit;
   const m = task.model;
   const spec = task.spec;
   delete spec.volatility;
@@ -115,6 +114,6 @@ export function finalizeModel(task: TimeSeriesTask, trained: ReadonlyMap<string,
   const valPoints = task.series.reduce((u, s) => u + spansOf(s.n).testStart - spansOf(s.n).valStart, 0);
   const refitBefore = !gain.keep && linear && valPoints < 2 * seasonSteps(spec) ? linear.fitBefore : undefined;
   spec.calibration = calibrateIntervals(m, spec, task.series, { samples, rng: new Rng(2), span: seasonSteps(spec), ...(refitBefore ? { refitBefore } : {}) });
-  if (!gain.keep && refit !== undefined) m.setHighway(refit);
+  if (!gain.keep && linear !== undefined) m.setHighway(linear.refit);
   return { recurrent: gain.keep, valTrained, valLinear, gain: gain.mean, gainSe: gain.se, volatility: vol.volatility, volatilityNll: vol.nll, volatilityGainSe: vol.gainSe, calibration: spec.calibration };
 }
