@@ -83,7 +83,7 @@ const TRANSIENT = new Set(['resume', 'json', 'quiet', 'help', 'out']);
 export async function runTraining(name: string, given: Values, io: Io, setup: (v: Values, rng: Rng) => TaskSetup): Promise<number> {
   let values = given;
   let resume = null;
-  let outDir = typeof given['out'] === 'string' ? given['out'] : defaultOutDir(name);
+  let outDir = typeof given['out'] === 'string' ? given['out'] : typeof given['resume'] === 'string' ? given['resume'] : defaultOutDir(name);
   if (typeof given['resume'] === 'string') {
     outDir = given['resume'];
     resume = readCheckpoint(join(outDir, 'checkpoint.safetensors'));
@@ -152,9 +152,23 @@ function probeOf(values: Values, s: TaskSetup): { probe?: (step: number) => Reco
   return { probe: recurrentProbe(s.probeLayer, lags) };
 }
 
-/** A fresh run folder name: runs/<task>-YYYYMMDD-HHMMSS. */
-export function defaultOutDir(task: string): string {
+/**
+ * A fresh run folder, created here: runs/<task>-YYYYMMDD-HHMMSS, or with -2, -3, … after it when that exists
+ * (two runs started in the same second, as a script's parallel jobs do). Claimed by mkdir, which fails on an
+ * existing folder, so that two processes never share one.
+ */
+export function defaultOutDir(task: string, root = 'runs'): string {
   const d = new Date();
   const p = (n: number): string => String(n).padStart(2, '0');
-  return join('runs', `${task}-${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`);
+  const base = join(root, `${task}-${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`);
+  mkdirSync(root, { recursive: true });
+  for (let k = 1; ; k++) {
+    const dir = k === 1 ? base : `${base}-${k}`;
+    try {
+      mkdirSync(dir);
+      return dir;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
 }
