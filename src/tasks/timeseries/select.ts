@@ -15,13 +15,17 @@ import { type PairedGain, pairedGain } from './paired.js';
 import { type TimeSeriesTask, spansOf } from './task.js';
 import type { LocalVolatility } from './volatility.js';
 
-/** Contiguous blocks per series' validation span. */
+/** Contiguous blocks per series' validation span, at most. */
 const BLOCKS = 10;
+/** The fewest blocks, all series together, on which the recurrent part can be judged (see `keepRecurrent`). */
+const MIN_BLOCKS = 5;
 
 /**
  * The validation loss of `TimeSeriesTask.evaluate` (mean of the MASE at horizon 1 and at H, mean path) per
- * block: each series' validation span cut into 10 contiguous blocks by target index, so that two models'
- * losses can be paired block by block. Order: series, then block (empty blocks left out).
+ * block: each series' validation span cut into 10 contiguous blocks by target index, or fewer so that each
+ * holds at least H targets (at least one block), so that two models' losses can be paired block by block:
+ * H-step errors from neighbouring origins share H − 1 steps of their paths, and blocks shorter than that
+ * are not the independent draws a standard error assumes. Order: series, then block (empty blocks left out).
  */
 export function validationBlockLosses(model: TimeSeriesModel, spec: TimeSeriesSpec, series: readonly PreparedSeries[]): number[] {
   const H = spec.horizon;
@@ -34,12 +38,13 @@ export function validationBlockLosses(model: TimeSeriesModel, spec: TimeSeriesSp
     const first = Math.max(0, sp.valStart - H);
     const reqs = Array.from({ length: Math.max(0, sp.testStart - 1 - first) }, (_, k) => ({ s, origin: first + k }));
     const fc = forecast(model, spec, reqs, H, { samples: 0, rng: new Rng(0) });
-    const acc = Array.from({ length: BLOCKS }, () => ({ one: 0, n1: 0, far: 0, nH: 0 }));
+    const blocks = Math.max(1, Math.min(BLOCKS, Math.floor(len / H)));
+    const acc = Array.from({ length: blocks }, () => ({ one: 0, n1: 0, far: 0, nH: 0 }));
     reqs.forEach(({ origin }, k) => {
       for (const h of H === 1 ? [1] : [1, H]) {
         const j = origin + h;
         if (j < sp.valStart || j >= sp.testStart) continue;
-        const b = acc[Math.min(BLOCKS - 1, Math.floor((BLOCKS * (j - sp.valStart)) / len))]!;
+        const b = acc[Math.min(blocks - 1, Math.floor((blocks * (j - sp.valStart)) / len))]!;
         const e = Math.abs(fromModelUnits(s, s.z[j]!, spec.transform) - fc[k]!.mean[h - 1]!) / scale;
         if (h === 1) { b.one += e; b.n1++; } else { b.far += e; b.nH++; }
       }
@@ -57,14 +62,20 @@ export function validationBlockLosses(model: TimeSeriesModel, spec: TimeSeriesSp
  * three standard errors of the paired gains (`pairedGain`, z = 3), a higher bar than the two every linear
  * choice here must clear (see `fitHighway`): the trainer chose the checkpoint on these very spans (the best
  * of several evaluations), so the trained model's validation loss is optimistic, and the standard error comes
- * from 10 blocks per series (a t with 9 degrees of freedom: 3 is about its one-sided 1 % point). With two,
+ * from at least 5 blocks in all, up to 10 per series (a t with 4 degrees of freedom or more: 3 is about its
+ * one-sided 2 % point at 4, 1 % at 9). With two,
  * a recurrent part kept by chance on a linear series (a trend, a yearly season and AR(1) noise) forecast the
  * test span worse than its start and its week-ahead intervals covered 64–67 % instead of 80 %; the linear
  * start is also refitted up to the test span, which a kept recurrent part's highway is not.
+ * Fewer than 5 blocks (validation spans shorter than 5·H targets in all): the start, untested. Ten years of
+ * monthly data leave 12 validation targets; cut into 10 blocks of one or two, a recurrent part that had
+ * learnt those months passed by 7 standard errors, then forecast the test span up to 2.7 times worse than
+ * the last value, its week-ahead intervals covering 4–54 %.
  * `trained` and `linear` come from `validationBlockLosses` of the two models.
  */
 export function keepRecurrent(trained: readonly number[], linear: readonly number[]): PairedGain {
-  return pairedGain(linear, trained, 3);
+  const gain = pairedGain(linear, trained, 3);
+  return trained.length < MIN_BLOCKS ? { ...gain, keep: false } : gain;
 }
 
 /** What `finalizeModel` chose, for the run report. */

@@ -155,3 +155,35 @@ test('three years of a trending yearly season: with a full year in every forward
     assertBelowNaiveAndAr(series, lin, `seed ${seed}`);
   }
 });
+
+test('momentum on a drift (ARIMA(1,1,0), as in employment counts): the \'diff\' candidate wins and forecasts as the true model does', () => {
+  // Δz_t = 0.5 + 0.7 (Δz_{t−1} − 0.5) + ε: an AR on the changes, no level to revert to.
+  const ratios: number[] = [];
+  for (const seed of [1, 2, 3, 4]) {
+    const rng = new Rng(seed);
+    let d = 0;
+    let z = 1000;
+    const values = Float64Array.from({ length: 400 }, () => { d = 0.5 + 0.7 * (d - 0.5) + rng.normal(); z += d; return z; });
+    const series = daily(values);
+    const lin = linearOf(series, 7);
+    assert.equal(lin.fit.candidate, 'diff', `seed ${seed}`);
+    const model = new TimeSeriesModel(lin.spec.model, { rng: new Rng(3) });
+    model.initFromAR(lin.fit.refit, lin.fit.sigma);
+    const r = evaluateTest(model, lin.spec, series, lin.prepared, 7, [1, 7], new Rng(1), 0);
+    assert.ok(r.horizons['1']!.mase < r.baselines['naive']!['1']!.mase, `seed ${seed}`);
+    // the true model's forecasts, scored the same way (test span: the last 80 points)
+    const scale = values.subarray(1, 320).reduce((u, v, i) => u + Math.abs(v - values[i]!), 0) / 319;
+    for (const h of [1, 7]) {
+      let err = 0;
+      for (let j = 320; j < 400; j++) {
+        let dd = values[j - h]! - values[j - h - 1]!;
+        let zz = values[j - h]!;
+        for (let k = 0; k < h; k++) { dd = 0.5 + 0.7 * (dd - 0.5); zz += dd; }
+        err += Math.abs(values[j]! - zz);
+      }
+      ratios.push(r.horizons[String(h)]!.mase / (err / 80 / scale));
+    }
+  }
+  const mean = ratios.reduce((u, v) => u + v, 0) / ratios.length;
+  assert.ok(mean < 1.03 && Math.max(...ratios) < 1.1, `model / true model: ${ratios.map((v) => v.toFixed(3)).join(' ')}`);
+});
