@@ -20,8 +20,8 @@ export interface HighwayFit {
   cvGainSe: number;
   /** Which candidate won: 'arx' (ridge, lags and calendar), 'trend' (the same plus the trend column τ),
    * 'ar' (lags 1 … q, q the BIC order), 'diff' (the AR of the changes: 'ar' with its unit root imposed),
-   * 'lags' (all lags, no calendar), 'naive'. */
-  candidate: 'arx' | 'trend' | 'ar' | 'diff' | 'lags' | 'naive';
+   * 'diff0' (the same without its drift), 'lags' (all lags, no calendar), 'naive'. */
+  candidate: 'arx' | 'trend' | 'ar' | 'diff' | 'diff0' | 'lags' | 'naive';
   /** The same candidate refitted on every target before the test span (validation spans included), for
    * the final model when the recurrent part is not kept; the last value when that is the start. */
   refit: Float64Array;
@@ -56,7 +56,9 @@ interface Rows { X: Float64Array; y: Float64Array; N: number; idx: number[] }
  *   root imposed (ARIMA(q−1,1,0) with a drift: the lag columns but the level, a_k = z_{t−k−1} − z_{t−1}, span
  *   the changes Δz_{t−1} … Δz_{t−q+1}). It follows momentum without reverting to a training level (employment
  *   counts: the 'ar' fit reverts towards the pre-recession level). With a season it was a near-duplicate of the
- *   others whose forward wins were noise (synthetic seasonal series, seeds 1–40: 4 more losses of 480).
+ *   others whose forward wins were noise (synthetic seasonal series, seeds 1–40: 4 more losses of 480);
+ * - 'diff0', the same without the drift c (q ≥ 2): the recent slope decays to none rather than to the training
+ *   span's mean slope, which a recession in that span holds down (employment counts growing after it).
  * Each is scored forward in time: fitted on blocks 0 … k−1 and scored on block k (k = 1 … 4) by the
  * one-step squared errors averaged over 5 sub-blocks of each scored block; block 0 is the first fifth of the
  * targets, or later, for a full season or 3 targets per weight, where that leaves half of them
@@ -154,6 +156,7 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
     { name: 'ar', ridge: 0, fit: (keep) => subsetFit(pick(keep), K, cols(q)) },
     ...(q < p || C > 0 ? [{ name: 'lags' as const, ridge: 0, fit: (keep: (n: number) => boolean) => subsetFit(pick((n) => full[n]! && keep(n)), K, cols(p)) }] : []),
     ...(spec.period === null ? [{ name: 'diff' as const, ridge: 0, fit: (keep: (n: number) => boolean) => subsetFit(pick(keep), K, cols(q).slice(1)) }] : []),
+    ...(spec.period === null && q >= 2 ? [{ name: 'diff0' as const, ridge: 0, fit: (keep: (n: number) => boolean) => subsetFit(pick(keep), K, cols(q).slice(1, -1)) }] : []),
   ];
   const naive = new Float64Array(K); // β = 0 (λ = ∞): the last-value forecast itself
   // Forward in time only (fit on the blocks before block k, scored on block k): on a random walk the blocks

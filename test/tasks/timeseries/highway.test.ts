@@ -156,21 +156,32 @@ test('three years of a trending yearly season: with a full year in every forward
   }
 });
 
-test('momentum on a drift (ARIMA(1,1,0), as in employment counts): the \'diff\' candidate wins and forecasts as the true model does', () => {
-  // Δz_t = 0.5 + 0.7 (Δz_{t−1} − 0.5) + ε: an AR on the changes, no level to revert to.
+function momentum(seed: number, drift: number): Series[] {
+  // Δz_t = drift + φ (Δz_{t−1} − drift) + ε: an AR on the changes, no level to revert to
+  const rng = new Rng(seed);
+  const phi = drift === 0 ? 0.9 : 0.7;
+  let d = 0;
+  let z = 1000;
+  return daily(Float64Array.from({ length: 400 }, () => { d = drift + phi * (d - drift) + rng.normal(); z += d; return z; }));
+}
+
+function savedModelMase(series: Series[], lin: LinearStart): { model: Record<string, number>; naive: Record<string, number>; ar: Record<string, number> } {
+  const model = new TimeSeriesModel(lin.spec.model, { rng: new Rng(3) });
+  model.initFromAR(lin.fit.refit, lin.fit.sigma);
+  const r = evaluateTest(model, lin.spec, series, lin.prepared, 7, [1, 7], new Rng(1), 0);
+  const of = (m: Record<string, { mase: number }>): Record<string, number> => ({ 1: m['1']!.mase, 7: m['7']!.mase });
+  return { model: of(r.horizons), naive: of(r.baselines['naive']!), ar: of(r.baselines['ar']!) };
+}
+
+test('momentum on a drift (ARIMA(1,1,0) with a drift): an AR of the changes wins and forecasts as the true model does', () => {
   const ratios: number[] = [];
   for (const seed of [1, 2, 3, 4]) {
-    const rng = new Rng(seed);
-    let d = 0;
-    let z = 1000;
-    const values = Float64Array.from({ length: 400 }, () => { d = 0.5 + 0.7 * (d - 0.5) + rng.normal(); z += d; return z; });
-    const series = daily(values);
+    const series = momentum(seed, 0.5);
+    const values = series[0]!.values;
     const lin = linearOf(series, 7);
-    assert.equal(lin.fit.candidate, 'diff', `seed ${seed}`);
-    const model = new TimeSeriesModel(lin.spec.model, { rng: new Rng(3) });
-    model.initFromAR(lin.fit.refit, lin.fit.sigma);
-    const r = evaluateTest(model, lin.spec, series, lin.prepared, 7, [1, 7], new Rng(1), 0);
-    assert.ok(r.horizons['1']!.mase < r.baselines['naive']!['1']!.mase, `seed ${seed}`);
+    assert.ok(lin.fit.candidate === 'diff' || lin.fit.candidate === 'diff0', `seed ${seed}: ${lin.fit.candidate}`);
+    const m = savedModelMase(series, lin);
+    assert.ok(m.model[1]! < m.naive[1]!, `seed ${seed}`);
     // the true model's forecasts, scored the same way (test span: the last 80 points)
     const scale = values.subarray(1, 320).reduce((u, v, i) => u + Math.abs(v - values[i]!), 0) / 319;
     for (const h of [1, 7]) {
@@ -181,9 +192,22 @@ test('momentum on a drift (ARIMA(1,1,0), as in employment counts): the \'diff\' 
         for (let k = 0; k < h; k++) { dd = 0.5 + 0.7 * (dd - 0.5); zz += dd; }
         err += Math.abs(values[j]! - zz);
       }
-      ratios.push(r.horizons[String(h)]!.mase / (err / 80 / scale));
+      ratios.push(m.model[h]! / (err / 80 / scale));
     }
   }
   const mean = ratios.reduce((u, v) => u + v, 0) / ratios.length;
   assert.ok(mean < 1.03 && Math.max(...ratios) < 1.1, `model / true model: ${ratios.map((v) => v.toFixed(3)).join(' ')}`);
+});
+
+test('momentum without a drift (the slope wanders, as employment counts do): the changes\' AR without an intercept, at or below naive and AR(p)', () => {
+  const wins = ['diff0', 'diff0', 'diff0', 'diff', 'diff0', 'diff0'];
+  for (let seed = 1; seed <= wins.length; seed++) {
+    const series = momentum(seed, 0);
+    const lin = linearOf(series, 7);
+    assert.equal(lin.fit.candidate, wins[seed - 1], `seed ${seed}`);
+    const m = savedModelMase(series, lin);
+    for (const h of [1, 7]) {
+      assert.ok(m.model[h]! <= 1.001 * Math.min(m.naive[h]!, m.ar[h]!), `seed ${seed}, h=${h}: ${m.model[h]} against naive ${m.naive[h]}, AR ${m.ar[h]}`);
+    }
+  }
 });
