@@ -22,6 +22,20 @@ test('BIC picks order 2 for a noisy AR(2)', () => {
   assert.equal(selectArOrder(y, y.length), 2);
 });
 
+test('seasonal period detection finds a weekly season under AR(2) noise, not one of its multiples', () => {
+  const week = [0, 0.3, 0.5, 0.4, 0.6, -0.9, -1];
+  const found: number[] = [];
+  for (let seed = 1; seed <= 6; seed++) {
+    const rng = new Rng(6000 + seed);
+    let a = 0;
+    let b = 0;
+    const y = Float64Array.from({ length: 1000 }, (_, i) => { const x = 1.2 * a - 0.4 * b + 0.5 * rng.normal(); b = a; a = x; return 30 + 0.01 * i + 2 * week[i % 7]! + x; });
+    found.push(detectPeriod(y, 800)!);
+  }
+  // the multiples' ACF is as high as the week's and the lowest ACF before them lower: 14, 49, 126, … topped 7
+  assert.deepEqual(found, [7, 7, 7, 7, 7, 7]);
+});
+
 test('seasonal period detection finds a weekly and a yearly season, and none in white noise', () => {
   const rng = new Rng(1);
   const weekly = Float64Array.from({ length: 700 }, (_, t) => [5, 3, 3, 3, 3, 4, 8][t % 7]! + 0.3 * rng.normal() + Math.sin(t / 58));

@@ -19,7 +19,7 @@ function linearOf(series: Series[], H: number): LinearStart {
 }
 
 test('on an AR(2) with a weekly season and a trend, the linear model forecasts the test span no worse than the AR(p) baseline (exactly it when its form wins)', () => {
-  for (const [seed, wins] of [[1, 'ar'], [3, 'arx']] as const) { // which candidate wins forward in time
+  for (const [seed, wins] of [[1, 'ar'], [11, 'arx']] as const) { // which candidate wins forward in time
     const rng = new Rng(seed);
     const values = new Float64Array(700);
     let a = 0;
