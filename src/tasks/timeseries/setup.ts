@@ -8,7 +8,7 @@ import { type Series, testStart } from './series.js';
 import { spansOf } from './task.js';
 import { type HighwayFit, fitHighway } from './highway.js';
 import { type PairedGain, pairedGain } from './paired.js';
-import { calendarKinds, medianStep, weekdaysOnly } from './time.js';
+import { calendarKinds, medianStep, weekdaysOnly, yearHarmonicsFor } from './time.js';
 
 /** Choices for `buildSpec`; unset ones are chosen from the training spans. */
 export interface SpecOptions {
@@ -57,6 +57,8 @@ export function buildSpec(series: readonly Series[], o: SpecOptions): TimeSeries
     transform, level: transform === 'log' ? 'anchored' : 'absolute', scaling: Object.fromEntries(series.map((s) => [s.key, fitSeriesScaling(s, testStart(s.values.length), transform)])),
     model: { cell: o.cell, inputSize: 0, hidden: o.hidden, layers: o.layers, lags, exo: 0 },
   };
+  const harmonics = calendar.includes('year') ? yearHarmonicsFor(spec.step) : 1;
+  if (harmonics > 1) spec.yearHarmonics = harmonics;
   if (o.trend === true) {
     const at = (s: Series, i: number): number => (s.times ? s.times[i]! : i);
     const origin = Math.min(...series.map((s) => at(s, 0)));

@@ -170,6 +170,10 @@ export function modelFromSpec(config: Record<string, unknown>): { model: TimeSer
     finite((tr as Record<string, unknown>)['unit']) && (tr as { unit: number }).unit > 0)) {
     throw new CheckpointError(`model config trend: expected { origin, unit } with finite numbers and unit > 0, got ${JSON.stringify(tr)}`, 'retrain with recur train timeseries');
   }
+  const yh = spec.yearHarmonics as unknown;
+  if (yh !== undefined && !(Number.isInteger(yh) && (yh as number) >= 1 && (yh as number) <= 6)) {
+    throw new CheckpointError(`model config yearHarmonics: expected an integer 1 … 6, got ${JSON.stringify(yh)}`, 'retrain with recur train timeseries');
+  }
   const transforms: readonly unknown[] = ['none', 'log', 'log1p'];
   if (!transforms.includes(spec.transform)) {
     throw new CheckpointError(`model config transform: expected 'none', 'log' or 'log1p', got ${JSON.stringify(spec.transform)}`, 'retrain with recur train timeseries');

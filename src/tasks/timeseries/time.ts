@@ -69,20 +69,37 @@ export function calendarKinds(times: ArrayLike<number>): CalendarKind[] {
   return kinds;
 }
 
-/** 2 values per kind: sin and cos of the phase (hour of day / 24, day of week / 7, day of year / 365.2425). */
-export function calendarFeatures(out: Float32Array | Float64Array, offset: number, ms: number, kinds: readonly CalendarKind[]): void {
+/**
+ * 2 values per kind: sin and cos of the phase (hour of day / 24, day of week / 7, day of year / 365.2425);
+ * then, with 'year' and `yearHarmonics` > 1, sin and cos of m times the day-of-year phase for m = 2 … yearHarmonics.
+ */
+export function calendarFeatures(out: Float32Array | Float64Array, offset: number, ms: number, kinds: readonly CalendarKind[], yearHarmonics = 1): void {
   let k = offset;
+  const yearPhase = (): number => (ms - Date.UTC(new Date(ms).getUTCFullYear(), 0, 1)) / YEAR;
   for (const kind of kinds) {
     let phase: number;
     if (kind === 'day') phase = (((ms % DAY) + DAY) % DAY) / DAY;
     else if (kind === 'week') phase = (((Math.floor(ms / DAY) + 4) % 7) + 7) % 7 / 7; // 1970-01-01 was a Thursday
-    else {
-      const d = new Date(ms);
-      phase = (ms - Date.UTC(d.getUTCFullYear(), 0, 1)) / YEAR;
-    }
+    else phase = yearPhase();
     out[k++] = Math.sin(2 * Math.PI * phase);
     out[k++] = Math.cos(2 * Math.PI * phase);
   }
+  if (!kinds.includes('year')) return;
+  for (let m = 2; m <= yearHarmonics; m++) {
+    out[k++] = Math.sin(2 * Math.PI * m * yearPhase());
+    out[k++] = Math.cos(2 * Math.PI * m * yearPhase());
+  }
+}
+
+/**
+ * How many harmonics of the day of year describe every seasonal shape a series with this step can show: for
+ * P = 365.2425 days / step steps a year (monthly: 12), ⌊(P − 1)/2⌋, i.e. as many columns as P − 1 season
+ * dummies but the alternating one (monthly: 5, 10 columns); 1 for finer steps (daily data: a smooth yearly
+ * wave, the rest left to lags) or coarser ones.
+ */
+export function yearHarmonicsFor(step: number): number {
+  const P = Math.round(YEAR / step);
+  return P <= 12 ? Math.max(1, Math.floor((P - 1) / 2)) : 1;
 }
 
 /**

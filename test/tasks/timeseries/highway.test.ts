@@ -211,3 +211,22 @@ test('momentum without a drift (the slope wanders, as employment counts do): the
     }
   }
 });
+
+test('an airline-like monthly series (12 years, a multiplicative season and a trend): every month-of-year effect in the calendar, below every baseline', () => {
+  const year12 = [-0.1, -0.12, 0, -0.02, 0, 0.12, 0.22, 0.21, 0.06, -0.08, -0.2, -0.09];
+  for (const seed of [1, 3, 4]) {
+    const rng = new Rng(seed);
+    let e = 0;
+    const values = Float64Array.from({ length: 144 }, (_, i) => { e = 0.6 * e + 0.03 * rng.normal(); return Math.exp(Math.log(110) + 0.0105 * i + year12[i % 12]! + e); });
+    const series: Series[] = [{ key: '', values, times: Float64Array.from(values, (_, i) => Date.UTC(1949 + Math.floor(i / 12), i % 12, 1)), features: [] }];
+    const lin = linearOf(series, 7);
+    assert.equal(lin.spec.yearHarmonics, 5);
+    assert.equal(lin.fit.candidate, 'arxh', `seed ${seed}`);
+    const model = new TimeSeriesModel(lin.spec.model, { rng: new Rng(3) });
+    model.initFromAR(lin.fit.refit, lin.fit.sigma);
+    const r = evaluateTest(model, lin.spec, series, lin.prepared, 7, [1, 7], new Rng(1), 0);
+    for (const h of ['1', '7']) {
+      for (const [name, b] of Object.entries(r.baselines)) assert.ok(r.horizons[h]!.mase < b[h]!.mase, `seed ${seed}, h=${h}: model ${r.horizons[h]!.mase}, ${name} ${b[h]!.mase}`);
+    }
+  }
+});
