@@ -118,7 +118,7 @@ export function setupTimeseries(v: Values, rng: Rng, keep: (t: TimeSeriesTask, l
     summary: { csv: v['csv'], target: spec.columns.target, series: series.length, points: series.reduce((a, b) => a + b.values.length, 0), skipped_rows: skipped,
       cell: spec.model.cell, hidden: spec.model.hidden, layers: spec.model.layers, window: spec.window, lags: spec.lags, period: spec.period, transform: spec.transform, level: spec.level,
       ...(transformGain ? { transform_gain: +transformGain.mean.toPrecision(4), transform_gain_se: +transformGain.se.toPrecision(4) } : {}),
-      calendar: spec.calendar, highway: fit.candidate, ridge: Number.isFinite(fit.ridge) ? fit.ridge : 'infinite (last value)',
+      calendar: spec.calendar, harmonics: spec.harmonics ?? {}, highway: fit.candidate, ridge: Number.isFinite(fit.ridge) ? fit.ridge : 'infinite (last value)',
       highway_cv_gain: +fit.cvGain.toPrecision(4), highway_cv_gain_se: +fit.cvGainSe.toPrecision(4), horizon: H, params: model.parameterCount(), backend: `${be.name} (${be.isa}, ${be.threads} threads)` },
   };
 }

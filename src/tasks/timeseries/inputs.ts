@@ -5,7 +5,7 @@
 // zero highway and head is the last-value forecast, and nothing depends on the series' absolute level.
 import type { TimeSeriesModelOptions } from './model.js';
 import { type Scaling, type Series, fitScaling, testStart } from './series.js';
-import { type CalendarKind, calendarFeatures, futureTimes } from './time.js';
+import { type CalendarKind, type Harmonics, calendarFeatures, futureTimes } from './time.js';
 import { type Transform, checkDomain, inverseTransform, log1pShift, transformValue } from './transform.js';
 import type { LocalVolatility } from './volatility.js';
 
@@ -49,11 +49,11 @@ export interface TimeSeriesSpec {
   calibration?: IntervalCalibration;
   /** Local volatility scale of σ, chosen on the targets before the test span (see volatility.ts); absent: none. */
   volatility?: LocalVolatility;
-  /** Harmonics of the day of year among the highway's calendar columns: the first is 'year''s pair in
-   * `calendar`, harmonics 2 … yearHarmonics follow all kinds' pairs (before τ), read only by the highway's
-   * 'arxh' candidate (see highway.ts; `yearHarmonicsFor`: 5 for monthly steps). Absent (daily steps, older
-   * model files): the first only. */
-  yearHarmonics?: number;
+  /** Harmonics per calendar kind among the highway's calendar columns: the first is each kind's pair in
+   * `calendar`; harmonics 2 … n of each kind follow all kinds' pairs (before τ), read only by the highway's
+   * 'arxh' candidate (see highway.ts; `harmonicsFor`: day of week 3, day of year 5 for monthly steps).
+   * Absent (older model files) or a kind left out: the first only. */
+  harmonics?: Harmonics;
   /** A deterministic trend input τ = (time − origin)/unit for the highway only, after the calendar columns
    * (time in ms, or the index without a time column; unit: the longest series' span before its test span,
    * so τ runs 0 … 1 there). Absent (older model files): no trend column. */
@@ -104,13 +104,13 @@ export interface PreparedSeries {
 }
 
 /** C: the highway's exogenous columns, 2 per calendar kind plus the trend column τ when the spec has one. */
-export function calendarSize(spec: Pick<TimeSeriesSpec, 'calendar' | 'trend' | 'yearHarmonics'>): number {
-  return 2 * spec.calendar.length + extraYearColumns(spec) + (spec.trend ? 1 : 0);
+export function calendarSize(spec: Pick<TimeSeriesSpec, 'calendar' | 'trend' | 'harmonics'>): number {
+  return 2 * spec.calendar.length + extraHarmonicColumns(spec) + (spec.trend ? 1 : 0);
 }
 
-/** Columns of the day-of-year harmonics beyond the first (see `TimeSeriesSpec.yearHarmonics`). */
-export function extraYearColumns(spec: Pick<TimeSeriesSpec, 'calendar' | 'yearHarmonics'>): number {
-  return spec.calendar.includes('year') ? 2 * ((spec.yearHarmonics ?? 1) - 1) : 0;
+/** Columns of the calendar harmonics beyond each kind's first (see `TimeSeriesSpec.harmonics`). */
+export function extraHarmonicColumns(spec: Pick<TimeSeriesSpec, 'calendar' | 'harmonics'>): number {
+  return spec.calendar.reduce((u, kind) => u + 2 * ((spec.harmonics?.[kind] ?? 1) - 1), 0);
 }
 
 /** I = 1 + C_rnn + F. */
@@ -138,7 +138,7 @@ export function prepareSeries(s: Series, spec: TimeSeriesSpec, extra = 0, fitAll
   const times = s.times ? Array.from(s.times) : Array.from({ length: n }, (_, i) => i);
   if (extra > 0) times.push(...futureTimes(times[n - 1]!, s.times ? spec.step : 1, extra, spec.weekdaysOnly));
   const cov = new Float64Array(times.length * C);
-  if (C > 0) times.forEach((ms, i) => calendarFeatures(cov, i * C, ms, spec.calendar, spec.yearHarmonics));
+  if (C > 0) times.forEach((ms, i) => calendarFeatures(cov, i * C, ms, spec.calendar, spec.harmonics));
   const tr = spec.trend;
   if (tr) times.forEach((ms, i) => { cov[i * C + C - 1] = (ms - tr.origin) / tr.unit; });
   const z = new Float64Array(n);

@@ -8,7 +8,7 @@ import { type Series, testStart } from './series.js';
 import { spansOf } from './task.js';
 import { type HighwayFit, fitHighway } from './highway.js';
 import { type PairedGain, pairedGain } from './paired.js';
-import { calendarKinds, medianStep, weekdaysOnly, yearHarmonicsFor } from './time.js';
+import { calendarKinds, harmonicsFor, medianStep, weekdaysOnly } from './time.js';
 
 /** Choices for `buildSpec`; unset ones are chosen from the training spans. */
 export interface SpecOptions {
@@ -57,8 +57,8 @@ export function buildSpec(series: readonly Series[], o: SpecOptions): TimeSeries
     transform, level: transform === 'log' ? 'anchored' : 'absolute', scaling: Object.fromEntries(series.map((s) => [s.key, fitSeriesScaling(s, testStart(s.values.length), transform)])),
     model: { cell: o.cell, inputSize: 0, hidden: o.hidden, layers: o.layers, lags, exo: 0 },
   };
-  const harmonics = calendar.includes('year') ? yearHarmonicsFor(spec.step) : 1;
-  if (harmonics > 1) spec.yearHarmonics = harmonics;
+  const harmonics = harmonicsFor(calendar, spec.step, spec.weekdaysOnly);
+  if (Object.keys(harmonics).length > 0) spec.harmonics = harmonics;
   if (o.trend === true) {
     const at = (s: Series, i: number): number => (s.times ? s.times[i]! : i);
     const origin = Math.min(...series.map((s) => at(s, 0)));
@@ -112,7 +112,7 @@ export interface LinearStart {
 
 /**
  * `buildSpec`, `prepareAll` and `fitHighway` in one; the spec keeps its trend column τ only when the
- * highway's 'trend' candidate wins forward in time (else it is rebuilt without one). With transform 'auto', when `autoTransform` says 'log'
+ * highway's 'trend' or 'trendh' candidate wins forward in time (else it is rebuilt without one). With transform 'auto', when `autoTransform` says 'log'
  * the untransformed model is fitted too, and it replaces the log one when its highway's one-step forecasts,
  * forward in time (`HighwayFit.forwardMase`, errors in the series' own units), beat the log one's by one
  * standard error of the paired sub-block gains: max/min ≥ 3 also holds for an additive season or trend
@@ -131,7 +131,7 @@ export function buildLinear(series: readonly Series[], o: SpecOptions, H: number
   // The trend column stays in the spec only when its candidate wins; else the model is built without it.
   const make = (transform: Transform | 'auto'): Omit<LinearStart, 'transformGain'> => {
     const withTrend = fitted({ ...o, transform, trend: o.trend ?? true });
-    return withTrend.spec.trend && withTrend.fit.candidate !== 'trend' ? fitted({ ...o, transform, trend: false }) : withTrend;
+    return withTrend.spec.trend && withTrend.fit.candidate !== 'trend' && withTrend.fit.candidate !== 'trendh' ? fitted({ ...o, transform, trend: false }) : withTrend;
   };
   const first = make(o.transform ?? 'auto');
   if ((o.transform ?? 'auto') !== 'auto' || first.spec.transform === 'none') return { ...first, transformGain: null };

@@ -170,9 +170,9 @@ export function modelFromSpec(config: Record<string, unknown>): { model: TimeSer
     finite((tr as Record<string, unknown>)['unit']) && (tr as { unit: number }).unit > 0)) {
     throw new CheckpointError(`model config trend: expected { origin, unit } with finite numbers and unit > 0, got ${JSON.stringify(tr)}`, 'retrain with recur train timeseries');
   }
-  const yh = spec.yearHarmonics as unknown;
-  if (yh !== undefined && !(Number.isInteger(yh) && (yh as number) >= 1 && (yh as number) <= 6)) {
-    throw new CheckpointError(`model config yearHarmonics: expected an integer 1 … 6, got ${JSON.stringify(yh)}`, 'retrain with recur train timeseries');
+  const hs = spec.harmonics as unknown;
+  if (hs !== undefined && !(typeof hs === 'object' && hs !== null && Object.entries(hs).every(([k, v]) => ['day', 'week', 'year'].includes(k) && Number.isInteger(v) && v >= 1 && v <= 6))) {
+    throw new CheckpointError(`model config harmonics: expected { day, week, year } integers 1 … 6, got ${JSON.stringify(hs)}`, 'retrain with recur train timeseries');
   }
   const transforms: readonly unknown[] = ['none', 'log', 'log1p'];
   if (!transforms.includes(spec.transform)) {

@@ -69,37 +69,44 @@ export function calendarKinds(times: ArrayLike<number>): CalendarKind[] {
   return kinds;
 }
 
+/** Harmonics per calendar kind (absent: 1, the kind's sin/cos pair only). */
+export type Harmonics = Partial<Record<CalendarKind, number>>;
+
 /**
  * 2 values per kind: sin and cos of the phase (hour of day / 24, day of week / 7, day of year / 365.2425);
- * then, with 'year' and `yearHarmonics` > 1, sin and cos of m times the day-of-year phase for m = 2 … yearHarmonics.
+ * then, kind by kind, sin and cos of m times its phase for m = 2 … harmonics[kind].
  */
-export function calendarFeatures(out: Float32Array | Float64Array, offset: number, ms: number, kinds: readonly CalendarKind[], yearHarmonics = 1): void {
+export function calendarFeatures(out: Float32Array | Float64Array, offset: number, ms: number, kinds: readonly CalendarKind[], harmonics: Harmonics = {}): void {
   let k = offset;
-  const yearPhase = (): number => (ms - Date.UTC(new Date(ms).getUTCFullYear(), 0, 1)) / YEAR;
+  const phaseOf = (kind: CalendarKind): number => {
+    if (kind === 'day') return (((ms % DAY) + DAY) % DAY) / DAY;
+    if (kind === 'week') return (((Math.floor(ms / DAY) + 4) % 7) + 7) % 7 / 7; // 1970-01-01 was a Thursday
+    return (ms - Date.UTC(new Date(ms).getUTCFullYear(), 0, 1)) / YEAR;
+  };
   for (const kind of kinds) {
-    let phase: number;
-    if (kind === 'day') phase = (((ms % DAY) + DAY) % DAY) / DAY;
-    else if (kind === 'week') phase = (((Math.floor(ms / DAY) + 4) % 7) + 7) % 7 / 7; // 1970-01-01 was a Thursday
-    else phase = yearPhase();
-    out[k++] = Math.sin(2 * Math.PI * phase);
-    out[k++] = Math.cos(2 * Math.PI * phase);
+    out[k++] = Math.sin(2 * Math.PI * phaseOf(kind));
+    out[k++] = Math.cos(2 * Math.PI * phaseOf(kind));
   }
-  if (!kinds.includes('year')) return;
-  for (let m = 2; m <= yearHarmonics; m++) {
-    out[k++] = Math.sin(2 * Math.PI * m * yearPhase());
-    out[k++] = Math.cos(2 * Math.PI * m * yearPhase());
+  for (const kind of kinds) {
+    for (let m = 2; m <= (harmonics[kind] ?? 1); m++) {
+      out[k++] = Math.sin(2 * Math.PI * m * phaseOf(kind));
+      out[k++] = Math.cos(2 * Math.PI * m * phaseOf(kind));
+    }
   }
 }
 
 /**
- * How many harmonics of the day of year describe every seasonal shape a series with this step can show: for
- * P = 365.2425 days / step steps a year (monthly: 12), ⌊(P − 1)/2⌋, i.e. as many columns as P − 1 season
- * dummies but the alternating one (monthly: 5, 10 columns); 1 for finer steps (daily data: a smooth yearly
- * wave, the rest left to lags) or coarser ones.
+ * The harmonics that describe every seasonal shape of the calendar kinds a series with this step has, as
+ * many columns as season dummies (but an alternating one): the day of year for P = 365.2425 days / step ≤ 12
+ * steps a year (monthly: ⌊(P − 1)/2⌋ = 5, 10 columns; daily data keeps one smooth yearly wave, the rest left
+ * to lags), the day of week 3 (6 columns for 7 days; 2 for trading days, 4 for 5). Kinds left at 1 are omitted.
  */
-export function yearHarmonicsFor(step: number): number {
+export function harmonicsFor(kinds: readonly CalendarKind[], step: number, tradingDays: boolean): Harmonics {
+  const out: Harmonics = {};
   const P = Math.round(YEAR / step);
-  return P <= 12 ? Math.max(1, Math.floor((P - 1) / 2)) : 1;
+  if (kinds.includes('week')) out.week = tradingDays ? 2 : 3;
+  if (kinds.includes('year') && P <= 12 && Math.floor((P - 1) / 2) > 1) out.year = Math.floor((P - 1) / 2);
+  return out;
 }
 
 /**

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { forecast } from '../../../src/tasks/timeseries/forecast.js';
 import { SIGMA_MIN } from '../../../src/tasks/timeseries/gaussian.js';
-import { anchorLevel, fillInputs, prepareSeries } from '../../../src/tasks/timeseries/inputs.js';
+import { anchorLevel, calendarSize, fillInputs, prepareSeries } from '../../../src/tasks/timeseries/inputs.js';
 import { TimeSeriesModel } from '../../../src/tasks/timeseries/model.js';
 import { StreamingPredictor } from '../../../src/tasks/timeseries/predictor.js';
 import type { Series } from '../../../src/tasks/timeseries/series.js';
@@ -58,9 +58,9 @@ test('the untrained model starts as its least-squares highway: a linear AR forec
   model.initFromAR(fit.beta, fit.sigma);
   const o = 250;
   const [f] = forecast(model, spec, [{ s: prepared, origin: o }], 1, { samples: 0, rng: new Rng(0) });
-  // μ = z_o + β·a + b with a = [z_o, z_{o−1} − z_o, …, calendar(o + 1)]
+  // μ = z_o + β·a + b with a = [z_o, z_{o−1} − z_o, …, calendar(o + 1) and its harmonics]
   const x = new Float32Array(spec.model.inputSize);
-  const a = new Float32Array(spec.lags + 2 * spec.calendar.length);
+  const a = new Float32Array(spec.lags + calendarSize(spec));
   fillInputs(x, 0, a, 0, prepared, spec, o + 1, (k) => prepared.z[k]!, anchorLevel(prepared.z, o - spec.window + 1));
   let mu = prepared.z[o]! + fit.beta[a.length]!;
   a.forEach((v, k) => { mu += fit.beta[k]! * v; });

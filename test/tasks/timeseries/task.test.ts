@@ -61,9 +61,10 @@ test('a stored calibration, volatility scale, trend or transform that is not wha
   const scaling = config['scaling'] as Record<string, { target: object }>;
   const withShift = Object.fromEntries(Object.entries(scaling).map(([k, v]) => [k, { ...v, target: { ...v.target, shift: 2.5 } }]));
   assert.equal(modelFromSpec({ ...config, transform: 'log1p', scaling: withShift }).spec.transform, 'log1p');
-  assert.equal(modelFromSpec({ ...config, yearHarmonics: 5 }).spec.yearHarmonics, 5);
-  assert.throws(() => modelFromSpec({ ...config, yearHarmonics: 2.5 }),
-    (e: unknown) => e instanceof CheckpointError && /^model config yearHarmonics: expected an integer 1 … 6, got 2.5/.test(e.message));
+  assert.deepEqual(modelFromSpec({ ...config, harmonics: { year: 5, week: 3 } }).spec.harmonics, { year: 5, week: 3 });
+  assert.throws(() => modelFromSpec({ ...config, harmonics: { year: 2.5 } }),
+    (e: unknown) => e instanceof CheckpointError && /^model config harmonics: expected \{ day, week, year \} integers 1 … 6, got \{"year":2.5\}/.test(e.message));
+  assert.throws(() => modelFromSpec({ ...config, harmonics: { month: 2 } }), (e: unknown) => e instanceof CheckpointError);
 });
 
 test('on random walks the highway starts as the last-value forecast itself (λ = ∞), and on a sine it does not', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { calendarFeatures, calendarKinds, futureTimes, parseTime, weekdaysOnly, yearHarmonicsFor } from '../../../src/tasks/timeseries/time.js';
+import { calendarFeatures, calendarKinds, futureTimes, parseTime, weekdaysOnly, harmonicsFor } from '../../../src/tasks/timeseries/time.js';
 
 const DAY = 86_400_000;
 
@@ -30,18 +30,20 @@ test('future time stamps skip weekends for trading days and follow calendar mont
   assert.equal(weekdaysOnly(trading), true);
 });
 
-test('monthly steps get day-of-year harmonics 2 … 5 after every kind\'s pair: as many columns as 11 month dummies but one', () => {
+test('calendar harmonics: day of year 2 … 5 for monthly steps, day of week 2 … 3, after every kind\'s pair', () => {
   const DAY = 86_400_000;
-  assert.equal(yearHarmonicsFor(30.4 * DAY), 5);
-  assert.equal(yearHarmonicsFor(DAY), 1); // daily: one smooth yearly wave, the rest left to the lags
-  assert.equal(yearHarmonicsFor(91 * DAY), 1); // quarterly: 4 steps a year, the first harmonic and the level
+  assert.deepEqual(harmonicsFor(['year'], 30.4 * DAY, false), { year: 5 }); // 10 columns: 11 month dummies but one
+  assert.deepEqual(harmonicsFor(['week', 'year'], DAY, false), { week: 3 }); // daily: one smooth yearly wave
+  assert.deepEqual(harmonicsFor(['week', 'year'], DAY, true), { week: 2 }); // trading days: 5 a week
+  assert.deepEqual(harmonicsFor(['year'], 91 * DAY, false), {}); // quarterly: the first harmonic and the level
   const ms = Date.UTC(2001, 3, 1); // day 90 of 365
-  const out = new Float64Array(8);
-  calendarFeatures(out, 0, ms, ['year'], 4);
-  const phase = (ms - Date.UTC(2001, 0, 1)) / (365.2425 * DAY);
-  const expect = [1, 2, 3, 4].flatMap((m) => [Math.sin(2 * Math.PI * m * phase), Math.cos(2 * Math.PI * m * phase)]);
-  expect.forEach((v, i) => assert.ok(Math.abs(out[i]! - v) < 1e-12, `column ${i}`));
-  const plain = new Float64Array(4).fill(9);
-  calendarFeatures(plain, 0, ms, ['week'], 4); // no 'year': no harmonics
-  assert.equal(plain[2], 9);
+  const out = new Float64Array(12);
+  calendarFeatures(out, 0, ms, ['week', 'year'], { week: 2, year: 3 });
+  const week = ((Math.floor(ms / DAY) + 4) % 7) / 7; // 0 on Mondays (1970-01-01, day 0, was a Thursday)
+  const year = (ms - Date.UTC(2001, 0, 1)) / (365.2425 * DAY);
+  const wave = (m: number, phase: number): number[] => [Math.sin(2 * Math.PI * m * phase), Math.cos(2 * Math.PI * m * phase)];
+  const expect = [...wave(1, week), ...wave(1, year), ...wave(2, week), ...wave(2, year), ...wave(3, year)];
+  assert.equal(expect.length, 10);
+  expect.forEach((v, i) => assert.ok(Math.abs(out[i]! - v) < 1e-12, `column ${i}: ${out[i]} vs ${v}`));
+  assert.equal(out[10], 0);
 });
