@@ -170,16 +170,20 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
   const ridge = cvRidge(noTrend);
   const ridgeH = E > 0 ? cvRidge(noTrendH) : ridge;
   const cols = (m: number): number[] => [...Array.from({ length: m }, (_, k) => k), K - 1];
-  // each candidate's fit on the rows `keep` selects (of those it reads: 'ar' every row, the others full ones)
-  const candidates: { name: HighwayFit['candidate']; ridge: number; fit: (keep: (n: number) => boolean) => Float64Array }[] = [
-    { name: 'arx', ridge, fit: (keep) => subsetFit(pick((n) => full[n]! && keep(n)), K, noTrend, ridge) },
-    ...(E > 0 ? [{ name: 'arxh' as const, ridge: ridgeH, fit: (keep: (n: number) => boolean) => subsetFit(pick((n) => full[n]! && keep(n)), K, noTrendH, ridgeH) }] : []),
-    ...(spec.trend ? [{ name: 'trend' as const, ridge: 0, fit: (keep: (n: number) => boolean) => subsetFit(pick((n) => full[n]! && keep(n)), K, all.filter((k) => !isExtra(k))) }] : []),
-    ...(spec.trend && E > 0 ? [{ name: 'trendh' as const, ridge: 0, fit: (keep: (n: number) => boolean) => subsetFit(pick((n) => full[n]! && keep(n)), K, all) }] : []),
-    { name: 'ar', ridge: 0, fit: (keep) => subsetFit(pick(keep), K, cols(q)) },
-    ...(q < p || C > 0 ? [{ name: 'lags' as const, ridge: 0, fit: (keep: (n: number) => boolean) => subsetFit(pick((n) => full[n]! && keep(n)), K, cols(p)) }] : []),
-    ...(spec.period === null ? [{ name: 'diff' as const, ridge: 0, fit: (keep: (n: number) => boolean) => subsetFit(pick(keep), K, cols(q).slice(1)) }] : []),
-    ...(spec.period === null && q >= 2 ? [{ name: 'diff0' as const, ridge: 0, fit: (keep: (n: number) => boolean) => subsetFit(pick(keep), K, cols(q).slice(1, -1)) }] : []),
+  // A candidate: least squares on the columns `use` (ridge λ·N, or none), fitted on the rows `keep` selects of
+  // those it reads: full ones (every lag observed), or with `everyRow` every row from the AR order on, as fitAR.
+  interface Candidate { name: HighwayFit['candidate']; ridge: number; everyRow: boolean; fit: (keep: (n: number) => boolean) => Float64Array }
+  const ls = (name: Candidate['name'], use: readonly number[], lambda = 0, everyRow = false): Candidate =>
+    ({ name, ridge: lambda, everyRow, fit: (keep) => subsetFit(pick(everyRow ? keep : (n) => full[n]! && keep(n)), K, use, lambda > 0 ? lambda : undefined) });
+  const candidates: Candidate[] = [
+    ls('arx', noTrend, ridge),
+    ...(E > 0 ? [ls('arxh', noTrendH, ridgeH)] : []),
+    ...(spec.trend ? [ls('trend', all.filter((k) => !isExtra(k)))] : []),
+    ...(spec.trend && E > 0 ? [ls('trendh', all)] : []),
+    ls('ar', cols(q), 0, true),
+    ...(q < p || C > 0 ? [ls('lags', cols(p))] : []),
+    ...(spec.period === null ? [ls('diff', cols(q).slice(1), 0, true)] : []),
+    ...(spec.period === null && q >= 2 ? [ls('diff0', cols(q).slice(1, -1), 0, true)] : []),
   ];
   const naive = new Float64Array(K); // β = 0 (λ = ∞): the last-value forecast itself
   // Forward in time only (fit on the blocks before block k, scored on block k): on a random walk the blocks
@@ -203,7 +207,7 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
   const gain = pairedGain(naiveLoss, losses[best]!, 2);
   const won = candidates[best]!;
   const beta = gain.keep ? won.fit((n) => inTrain[n]!) : naive;
-  const fitRows = (won.name === 'ar' || won.name === 'diff') && gain.keep ? pick((n) => inTrain[n]!) : tr; // those the start was fitted on
+  const fitRows = won.everyRow && gain.keep ? pick((n) => inTrain[n]!) : tr; // those the start was fitted on
   return {
     beta, refit: gain.keep ? won.fit(() => true) : naive, sigma: Math.sqrt(sse(beta, fitRows) / fitRows.N), ridge: gain.keep ? won.ridge : Infinity, cvGain: gain.mean, cvGainSe: gain.se,
     candidate: gain.keep ? won.name : 'naive', forwardMase: held.map((h, i) => mase(gain.keep ? fits[best]![i]! : naive, h)),

@@ -103,7 +103,7 @@ export interface PreparedSeries {
   scaling: { target: Scaling; features: Scaling[] };
 }
 
-/** C: the highway's exogenous columns, 2 per calendar kind plus the trend column τ when the spec has one. */
+/** C: the highway's exogenous columns, 2 per calendar kind, 2 per extra harmonic, and the trend column τ when the spec has one. */
 export function calendarSize(spec: Pick<TimeSeriesSpec, 'calendar' | 'trend' | 'harmonics'>): number {
   return 2 * spec.calendar.length + extraHarmonicColumns(spec) + (spec.trend ? 1 : 0);
 }
