@@ -36,6 +36,8 @@ const KINDS = {
   'dweek: daily, weekly season + trend, 1500': { n: 1500, times: daily, det: (i) => 10 + 0.004 * i + WEEK[i % 7], phi: [0.6], sd: 0.3 },
   'dyear: daily, yearly season + trend, 1100': { n: 1100, times: daily, det: (i) => 15 + 0.01 * i + 8 * Math.sin((2 * Math.PI * i) / 365.25), phi: [0.7], sd: 1 },
   'dar2: daily, AR(2) + weekly season + trend, 1000': { n: 1000, times: daily, det: (i) => 30 + 0.01 * i + 2 * WEEK[i % 7], phi: [1.2, -0.4], sd: 0.5 },
+  'dboth: daily, weekly + yearly season + trend, 1095': { n: 1095, times: daily, det: (i) => 20 + 0.005 * i + 1.5 * WEEK[i % 7] + 6 * Math.sin((2 * Math.PI * i) / 365.25), phi: [0.6], sd: 1 },
+  'm96: monthly, additive season + trend, 96 (8 years)': { n: 96, times: monthly, det: (i) => 50 + 0.1 * i + 3 * Math.sin((2 * Math.PI * i) / 12) + 1.5 * Math.cos((4 * Math.PI * i) / 12), phi: [0.5], sd: 0.7 },
 };
 
 /** The kind's series: det(i) plus AR noise e_i = Σ φ_k e_{i−k} + sd·ε_i (exponentiated for log kinds). */
