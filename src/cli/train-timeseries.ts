@@ -43,7 +43,8 @@ data:
                        vega:stocks.csv, vega:sp500-2000.csv) or us-births (daily US births 2000–2014)
   --target COL         the column to forecast
   --time COL[,COL..]   date column (2012-01-31, Jan 31 2012), or year,month,day columns; adds day-of-week
-                       and day-of-year sin/cos features (rows are sorted by it)
+                       and day-of-year sin/cos features, for the highway also their harmonics (day of week
+                       up to the 3rd; day of year up to the 5th for monthly steps) (rows are sorted by it)
   --features COL,...   extra numeric columns read as lagged inputs (held at their last value when forecasting)
   --group COL          one series per value of COL (e.g. symbol); one shared model, each series scaled alone
   --skip-bad           leave out rows with a missing or non-numeric cell (counted) instead of failing
