@@ -52,7 +52,8 @@ model:
   --horizon H          forecast steps reported (default ${TIMESERIES_DEFAULTS.horizon})
   --window W           observations the model reads before forecasting (default min(64, what the data allow))
   --lr, --steps …      (below) defaults: --lr 0.003, cosine schedule, --eval-every 100
-  --lags P             highway lags (default: AR order by BIC, at least the period if ≤ 28)
+  --lags P             highway lags (default: AR order by BIC, at least the period if ≤ 28, at most what the
+                       training targets allow)
   --transform T        auto | log | log1p | none: log models log(y) (positive series that grow multiplicatively),
                        log1p log(1 + y/c) with forecasts censored at 0 (non-negative series with zeros, e.g. rain)
                        (default auto: log when all values are positive and a series grows (max/min ≥ 3, its level

@@ -1,8 +1,8 @@
 // Builds a forecaster for given series: the spec (calendar, step, per-series scaling on the training span,
 // seasonal period, highway order, window) and the least-squares ARX fit the model starts from.
-import { ConfigError } from '../../errors.js';
+import { ConfigError, DataError } from '../../errors.js';
 import { detectPeriod, selectArOrder } from './baselines.js';
-import { type PreparedSeries, type TimeSeriesSpec, type Transform, calendarSize, fitSeriesScaling, inputSize, prepareSeries } from './inputs.js';
+import { type PreparedSeries, type TimeSeriesSpec, type Transform, calendarSize, extraHarmonicColumns, fitSeriesScaling, inputSize, prepareSeries } from './inputs.js';
 import type { CellType } from './model.js';
 import { type Series, testStart } from './series.js';
 import { spansOf } from './task.js';
@@ -19,7 +19,8 @@ export interface SpecOptions {
   layers: number;
   /** Default: min(64, the shortest series' training values before validation − 1). */
   window?: number;
-  /** Default: the AR order with the lowest BIC on the longest series' training span (at least the period if ≤ 28). */
+  /** Default: the AR order with the lowest BIC on the longest series' training span (at least the period if ≤ 28,
+   * at most `maxDefaultLags`). */
   lags?: number;
   /** Default: detected by autocorrelation on the longest series' training span (null: none). */
   period?: number | null;
@@ -41,6 +42,8 @@ export function buildSpec(series: readonly Series[], o: SpecOptions): TimeSeries
   const period = o.period !== undefined ? o.period : detectPeriod(longest.values, end);
   let lags = o.lags ?? selectArOrder(longest.values, end);
   if (o.lags === undefined && period !== null && period <= 28) lags = Math.max(lags, period);
+  const harmonics = harmonicsFor(calendar, times ? medianStep(times) : 1, series.every((s) => s.times !== null && weekdaysOnly(s.times)));
+  if (o.lags === undefined) lags = Math.min(lags, maxDefaultLags(series, 2 * calendar.length + extraHarmonicColumns({ calendar, harmonics }) + 1));
   const transform = o.transform === undefined || o.transform === 'auto' ? autoTransform(series) : o.transform;
   if (transform === 'log' && series.some((s) => s.values.some((v) => !(v > 0)))) {
     throw new ConfigError('--transform log: expected positive values only, got zero or negative ones', 'use --transform none');
@@ -57,7 +60,6 @@ export function buildSpec(series: readonly Series[], o: SpecOptions): TimeSeries
     transform, level: transform === 'log' ? 'anchored' : 'absolute', scaling: Object.fromEntries(series.map((s) => [s.key, fitSeriesScaling(s, testStart(s.values.length), transform)])),
     model: { cell: o.cell, inputSize: 0, hidden: o.hidden, layers: o.layers, lags, exo: 0 },
   };
-  const harmonics = harmonicsFor(calendar, spec.step, spec.weekdaysOnly);
   if (Object.keys(harmonics).length > 0) spec.harmonics = harmonics;
   if (o.trend === true) {
     const at = (s: Series, i: number): number => (s.times ? s.times[i]! : i);
@@ -92,6 +94,26 @@ export function autoTransform(series: readonly Series[]): Transform {
     return hi / lo >= 3 && Math.max(g, 1 / g) >= LOG_GROWTH;
   };
   return series.some(grows) ? 'log' : 'none';
+}
+
+/**
+ * The most lags the highway's least squares can take by default: p such that the training targets of all
+ * series together (each from its p-th value up to its validation span) number at least its weights, p lags
+ * plus `C` calendar and trend columns plus the intercept, and 2 more. 3 years of monthly data (26 training
+ * targets, 12 lags for the season, 11 calendar columns) failed with "--lags 12: expected fewer lags" for a
+ * flag nobody gave; now the highway reads 6 lags and the season comes from the calendar harmonics.
+ */
+function maxDefaultLags(series: readonly Series[], C: number): number {
+  const ends = series.map((s) => spansOf(s.values.length).valStart);
+  const fits = (p: number): boolean => ends.reduce((u, e) => u + Math.max(0, e - p), 0) >= p + C + 3;
+  if (!fits(1)) {
+    const all = series.length > 1 ? ' in all' : '';
+    throw new DataError(`series: expected at least ${C + 4 + series.length} values before the validation span${all} for the highway's ${C + 2} weights (1 lag, ${C} calendar and trend columns, intercept), got ${ends.reduce((u, e) => u + e, 0)}`,
+      'give a longer series (the last 20 % is the test span, the 10 % before it the validation span)');
+  }
+  let p = 1;
+  while (fits(p + 1)) p++;
+  return p;
 }
 
 /** Every series in model units with room for `H` future steps. */
