@@ -111,10 +111,11 @@ export function autocorrelation(values: ArrayLike<number>, end: number, maxLag: 
  * The seasonal period of values[0, end) by autocorrelation of the linearly detrended values: among lags 2 … min(maxLag, end/2) where the ACF
  * is highest within ±max(1, lag/10) lags, the one with the largest rise above the lowest ACF at any shorter lag (its prominence);
  * a shorter lag whose prominence is within 10 % of the best wins (7 over 364 for daily data with a weekly
- * season), and so does the shortest peak with half the best prominence whose multiple the best lag is (within
- * its ±lag/10) and whose double is a peak too: a season's multiples rise as high as it does, and the lowest ACF
+ * season), and so does the shortest peak with half the best prominence and 80 % of its ACF whose multiple the
+ * best lag is (within its ±lag/10) and whose double is a peak too: a season's multiples rise as high as it does, and the lowest ACF
  * before them only falls, so with AR noise on a weekly season 14, 35 or 126 topped 7 on 20 of 20 seeds (a lone
- * noise peak, as rain's at 20 days under one at 279, has no peak at its double). A peak's ACF must exceed 0.1 and
+ * noise peak, as rain's at 20 days under one at 279, has no peak at its double; a half-season echo, as lag 2 of
+ * a quarterly pattern, has a lower ACF than the season). A peak's ACF must exceed 0.1 and
  * 3/√(n−k) (three white-noise standard deviations); null when no peak qualifies or rises by 0.1 or more (no season).
  * @example
  * detectPeriod(dailyBirths, n); // 7
@@ -123,7 +124,7 @@ export function detectPeriod(values: ArrayLike<number>, end: number, maxLag = 40
   const L = Math.min(maxLag, Math.floor(end / 2));
   if (L < 3) return null;
   const acf = autocorrelation(detrended(values, end), end, L);
-  const peaks: { lag: number; prom: number }[] = [];
+  const peaks: { lag: number; prom: number; acf: number }[] = [];
   let low = acf[1]!;
   for (let k = 2; k < L; k++) {
     low = Math.min(low, acf[k]!);
@@ -132,15 +133,16 @@ export function detectPeriod(values: ArrayLike<number>, end: number, maxLag = 40
     let top = true;
     for (let j = Math.max(1, k - r); j <= Math.min(L, k + r) && top; j++) if (acf[j]! > acf[k]!) top = false;
     // and stand out of white noise's ±1/√(n−k) by three standard deviations
-    if (top && acf[k]! > Math.max(0.1, 3 / Math.sqrt(end - k))) peaks.push({ lag: k, prom: acf[k]! - low });
+    if (top && acf[k]! > Math.max(0.1, 3 / Math.sqrt(end - k))) peaks.push({ lag: k, prom: acf[k]! - low, acf: acf[k]! });
   }
   const best = Math.max(0, ...peaks.map((p) => p.prom));
   if (best < 0.1) return null;
-  const top = peaks.find((p) => p.prom >= 0.9 * best)!.lag;
-  const tol = Math.max(1, Math.floor(top / 10));
+  const top = peaks.find((p) => p.prom >= 0.9 * best)!;
+  const tol = Math.max(1, Math.floor(top.lag / 10));
   const peakNear = (lag: number): boolean => peaks.some((q) => Math.abs(q.lag - lag) <= 1);
-  const fundamental = peaks.find((p) => p.prom >= 0.5 * best && p.lag <= top / 2 && peakNear(2 * p.lag) && Math.abs(top - Math.round(top / p.lag) * p.lag) <= tol);
-  return fundamental ? fundamental.lag : top;
+  const fundamental = peaks.find((p) => p.prom >= 0.5 * best && p.acf >= 0.8 * top.acf && p.lag <= top.lag / 2 && peakNear(2 * p.lag) &&
+    Math.abs(top.lag - Math.round(top.lag / p.lag) * p.lag) <= tol);
+  return fundamental ? fundamental.lag : top.lag;
 }
 
 /** values[0, end) minus their least-squares line, so that a trend does not hide a season's peaks. */

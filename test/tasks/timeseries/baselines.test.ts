@@ -34,6 +34,11 @@ test('seasonal period detection finds a weekly season under AR(2) noise, not one
   }
   // the multiples' ACF is as high as the week's and the lowest ACF before them lower: 14, 49, 126, … topped 7
   assert.deepEqual(found, [7, 7, 7, 7, 7, 7]);
+  // but a half-season echo is not the season: quarterly data with a pattern whose lag-2 ACF is positive
+  const rng = new Rng(3);
+  let e = 0;
+  const quarterly = Float64Array.from({ length: 48 }, (_, i) => { e = 0.5 * e + rng.normal(); return 200 + i + [5, -3, 8, -10][i % 4]! + e; });
+  assert.equal(detectPeriod(quarterly, 38), 4);
 });
 
 test('seasonal period detection finds a weekly and a yearly season, and none in white noise', () => {
