@@ -4,6 +4,7 @@
 
 const DAY = 86_400_000;
 const YEAR = 365.2425 * DAY;
+const MONTH = YEAR / 12;
 
 /** Which periodic calendar features a series gets: 'day' (hour of day), 'week' (day of week), 'year'. */
 export type CalendarKind = 'day' | 'week' | 'year';
@@ -110,14 +111,16 @@ export function harmonicsFor(kinds: readonly CalendarKind[], step: number, tradi
 }
 
 /**
- * The next `count` time stamps after `last`, `step` apart; monthly steps (27–32 days) advance by calendar
- * months from `last`'s day; trading-day series skip Saturdays and Sundays.
+ * The next `count` time stamps after `last`, `step` apart; steps of whole calendar months (a month, a quarter,
+ * half a year or a year, ±3 days per month) advance by calendar months from `last`'s day, so that quarterly
+ * data stays on quarter starts; trading-day series skip Saturdays and Sundays.
  */
 export function futureTimes(last: number, step: number, count: number, skipWeekends: boolean): number[] {
   const out: number[] = [];
-  if (step >= 27 * DAY && step <= 32 * DAY && Math.abs(last) >= 1e9) {
+  const months = [1, 3, 6, 12].find((m) => Math.abs(step - m * MONTH) <= 3 * m * DAY);
+  if (months !== undefined && Math.abs(last) >= 1e9) {
     const d = new Date(last);
-    for (let k = 1; k <= count; k++) out.push(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + k, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()));
+    for (let k = 1; k <= count; k++) out.push(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + k * months, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()));
     return out;
   }
   let t = last;

@@ -26,6 +26,9 @@ test('future time stamps skip weekends for trading days and follow calendar mont
   const fri = Date.UTC(2024, 0, 5);
   assert.deepEqual(futureTimes(fri, DAY, 2, true), [Date.UTC(2024, 0, 8), Date.UTC(2024, 0, 9)]);
   assert.deepEqual(futureTimes(Date.UTC(2010, 2, 1), 30.4 * DAY, 2, false), [Date.UTC(2010, 3, 1), Date.UTC(2010, 4, 1)]);
+  // quarters and years stay on their calendar days (91.3 days from 2011-10-01 would be 2011-12-31)
+  assert.deepEqual(futureTimes(Date.UTC(2011, 9, 1), 91.3 * DAY, 2, false), [Date.UTC(2012, 0, 1), Date.UTC(2012, 3, 1)]);
+  assert.deepEqual(futureTimes(Date.UTC(2023, 0, 1), 365.25 * DAY, 2, false), [Date.UTC(2024, 0, 1), Date.UTC(2025, 0, 1)]);
   const trading = Array.from({ length: 40 }, (_, i) => Date.UTC(2024, 0, 1 + i)).filter((t) => ![0, 6].includes(new Date(t).getUTCDay()));
   assert.equal(weekdaysOnly(trading), true);
 });
