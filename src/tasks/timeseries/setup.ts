@@ -42,7 +42,9 @@ export function buildSpec(series: readonly Series[], o: SpecOptions): TimeSeries
   const period = o.period !== undefined ? o.period : detectPeriod(longest.values, end);
   let lags = o.lags ?? selectArOrder(longest.values, end);
   if (o.lags === undefined && period !== null && period <= 28) lags = Math.max(lags, period);
-  const harmonics = harmonicsFor(calendar, times ? medianStep(times) : 1, series.every((s) => s.times !== null && weekdaysOnly(s.times)));
+  const step = times ? medianStep(times) : 1;
+  const tradingDays = series.every((s) => s.times !== null && weekdaysOnly(s.times));
+  const harmonics = harmonicsFor(calendar, step, tradingDays);
   if (o.lags === undefined) lags = Math.min(lags, maxDefaultLags(series, 2 * calendar.length + extraHarmonicColumns({ calendar, harmonics }) + 1));
   const transform = o.transform === undefined || o.transform === 'auto' ? autoTransform(series) : o.transform;
   if (transform === 'log' && series.some((s) => s.values.some((v) => !(v > 0)))) {
@@ -55,8 +57,8 @@ export function buildSpec(series: readonly Series[], o: SpecOptions): TimeSeries
   const window = o.window ?? Math.max(2, Math.min(64, room));
   if (window < 2) throw new ConfigError(`--window: expected an integer ≥ 2, got ${window}`);
   const spec: TimeSeriesSpec = {
-    task: 'timeseries', columns: o.columns, calendar, rnnCalendar: calendar.filter((k) => k !== 'year'), step: times ? medianStep(times) : 1,
-    weekdaysOnly: series.every((s) => s.times !== null && weekdaysOnly(s.times)), window, horizon: o.horizon, lags, period,
+    task: 'timeseries', columns: o.columns, calendar, rnnCalendar: calendar.filter((k) => k !== 'year'), step,
+    weekdaysOnly: tradingDays, window, horizon: o.horizon, lags, period,
     transform, level: transform === 'log' ? 'anchored' : 'absolute', scaling: Object.fromEntries(series.map((s) => [s.key, fitSeriesScaling(s, testStart(s.values.length), transform)])),
     model: { cell: o.cell, inputSize: 0, hidden: o.hidden, layers: o.layers, lags, exo: 0 },
   };
