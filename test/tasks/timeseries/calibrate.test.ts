@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { calibrateIntervals, chooseVolatility, conformalQuantile, intervalScore } from '../../../src/tasks/timeseries/calibrate.js';
+import { calibrateIntervals, chooseVolatility, conformalQuantile, empiricalQuantile, intervalScore } from '../../../src/tasks/timeseries/calibrate.js';
 import { evaluateTest } from '../../../src/tasks/timeseries/evaluate.js';
 import type { PreparedSeries, TimeSeriesSpec } from '../../../src/tasks/timeseries/inputs.js';
 import { TimeSeriesModel } from '../../../src/tasks/timeseries/model.js';
@@ -36,6 +36,15 @@ test('the conformal quantile is the ⌈(n + 1)·level⌉-th smallest score, the 
   assert.equal(conformalQuantile([4.5, 0.5, 3, 1, 2.5, 1.5, 4, 2, 3.5], 0.8), 4); // rank 8 of 9
   assert.equal(conformalQuantile([3, 1, 2], 0.95), 3); // rank 4 > 3: the largest
   assert.equal(conformalQuantile([], 0.8), 1);
+});
+
+test('the empirical quantile is the ⌈n·level⌉-th smallest score: 80 % of 38 refit scores is the 31st, not the conformal 32nd', () => {
+  const scores = Array.from({ length: 38 }, (_, i) => 38 - i); // 38 … 1
+  assert.equal(empiricalQuantile(scores, 0.8), 31);
+  assert.equal(conformalQuantile(scores, 0.8), 32);
+  assert.equal(empiricalQuantile(scores, 0.95), 37); // the conformal rank would be the largest, 38
+  assert.equal(empiricalQuantile([2], 0.8), 2);
+  assert.equal(empiricalQuantile([], 0.8), 1);
 });
 
 test('an interval score is the stretch that puts y on the edge of the interval, on either side of the mean', () => {
