@@ -19,10 +19,7 @@ import { HALF_LIVES, type LocalVolatility } from './volatility.js';
  * conformalQuantile([0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5], 0.8); // 4 (the 8th smallest of 9)
  */
 export function conformalQuantile(scores: readonly number[], level: number): number {
-  const n = scores.length;
-  if (n === 0) return 1;
-  const sorted = [...scores].sort((a, b) => a - b);
-  return sorted[Math.min(n, Math.ceil((n + 1) * level)) - 1]!;
+  return kthSmallest(scores, Math.ceil((scores.length + 1) * level));
 }
 
 /**
@@ -33,10 +30,14 @@ export function conformalQuantile(scores: readonly number[], level: number): num
  * empiricalQuantile([0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5], 0.8); // 4 (the 8th smallest of 10)
  */
 export function empiricalQuantile(scores: readonly number[], level: number): number {
-  const n = scores.length;
-  if (n === 0) return 1;
+  return kthSmallest(scores, Math.ceil(scores.length * level));
+}
+
+/** The k-th smallest score (k clamped to 1 … n); 1 without any. */
+function kthSmallest(scores: readonly number[], k: number): number {
+  if (scores.length === 0) return 1;
   const sorted = [...scores].sort((a, b) => a - b);
-  return sorted[Math.max(1, Math.ceil(n * level)) - 1]!;
+  return sorted[Math.min(scores.length, Math.max(1, k)) - 1]!;
 }
 
 /**

@@ -2,7 +2,7 @@
 // seasonal period, highway order, window) and the least-squares ARX fit the model starts from.
 import { ConfigError, DataError } from '../../errors.js';
 import { detectPeriod, selectArOrder } from './baselines.js';
-import { type PreparedSeries, type TimeSeriesSpec, type Transform, calendarSize, extraHarmonicColumns, fitSeriesScaling, inputSize, prepareSeries } from './inputs.js';
+import { type PreparedSeries, type TimeSeriesSpec, type Transform, calendarSize, fitSeriesScaling, inputSize, prepareSeries } from './inputs.js';
 import type { CellType } from './model.js';
 import { type Series, testStart } from './series.js';
 import { spansOf } from './task.js';
@@ -45,7 +45,8 @@ export function buildSpec(series: readonly Series[], o: SpecOptions): TimeSeries
   const step = times ? medianStep(times) : 1;
   const tradingDays = series.every((s) => s.times !== null && weekdaysOnly(s.times));
   const harmonics = harmonicsFor(calendar, step, tradingDays);
-  if (o.lags === undefined) lags = Math.min(lags, maxDefaultLags(series, 2 * calendar.length + extraHarmonicColumns({ calendar, harmonics }) + 1));
+  // the calendar columns, and τ, which `buildLinear` tries
+  if (o.lags === undefined) lags = Math.min(lags, maxDefaultLags(series, calendarSize({ calendar, harmonics }) + 1));
   const transform = o.transform === undefined || o.transform === 'auto' ? autoTransform(series) : o.transform;
   if (transform === 'log' && series.some((s) => s.values.some((v) => !(v > 0)))) {
     throw new ConfigError('--transform log: expected positive values only, got zero or negative ones', 'use --transform none');
