@@ -107,6 +107,7 @@ export function harmonicsFor(kinds: readonly CalendarKind[], step: number, tradi
   const P = Math.round(YEAR / step);
   if (kinds.includes('week')) out.week = tradingDays ? 2 : 3;
   if (kinds.includes('year') && P <= 12 && Math.floor((P - 1) / 2) > 1) out.year = Math.floor((P - 1) / 2);
+  else if (kinds.includes('year') && P > 12 && P <= 60) out.year = 2;
   return out;
 }
 

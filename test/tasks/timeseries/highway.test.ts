@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { evaluateTest } from '../../../src/tasks/timeseries/evaluate.js';
 import { TimeSeriesModel } from '../../../src/tasks/timeseries/model.js';
 import type { Series } from '../../../src/tasks/timeseries/series.js';
-import { forwardStart, seasonSteps } from '../../../src/tasks/timeseries/highway.js';
+import { forwardStart, passesGate, seasonSteps } from '../../../src/tasks/timeseries/highway.js';
 import { type LinearStart, buildLinear } from '../../../src/tasks/timeseries/setup.js';
 import { Rng } from '../../../src/tensor/rng.js';
 
@@ -123,6 +123,12 @@ test('the forward check scores only blocks whose fit has seen a full season (a y
   assert.equal(forwardStart(700, 366), 140); // under two seasons: the first fifth
 });
 
+test('the forward check scores only blocks whose fit has seen two seasons when 40 % of the targets remain: 5 years of weekly data', () => {
+  assert.equal(forwardStart(182, 52), 104); // 3.5 years of weekly training targets: 78 scored
+  assert.equal(forwardStart(160, 52), 52); // two seasons would leave 35 %: one
+  assert.equal(forwardStart(88, 12), 24); // 10 years of monthly data: two years, not the first fifth's 17.6
+});
+
 test('the first forward fit holds at least 3 targets per weight where half the targets remain: 12 years of monthly data', () => {
   assert.equal(forwardStart(103, 12, 51), 51); // 17 weights (14 lags, 2 calendar, intercept): 51 rows, not the first fifth's 20.6
   assert.equal(forwardStart(103, 12, 80), 51.5); // never more than half
@@ -224,6 +230,37 @@ test('an airline-like monthly series (12 years, a multiplicative season and a tr
     const lin = linearOf(series, 7);
     assert.deepEqual(lin.spec.harmonics, { year: 5 });
     assert.equal(lin.fit.candidate, 'arxh', `seed ${seed}`);
+    const m = savedModelMase(series, lin);
+    for (const h of [1, 7]) {
+      for (const [name, b] of Object.entries(m.baselines)) assert.ok(m.model[h]! < b[h]!, `seed ${seed}, h=${h}: model ${m.model[h]}, ${name} ${b[h]}`);
+    }
+  }
+});
+
+test('the gate keeps a fit that beats the last value by 2 SE in one step, or by one in one step and 2 in H', () => {
+  const g = (mean: number, se: number) => ({ keep: mean > 2 * se, mean, se });
+  const never = (): never => { throw new Error('the H-step gain is computed only when one step is between 1 and 2 SE'); };
+  assert.equal(passesGate(g(3, 1), never).keep, true);
+  assert.equal(passesGate(g(0.5, 1), never).keep, false);
+  assert.equal(passesGate(g(-1, 1), never).keep, false);
+  assert.equal(passesGate(g(1.5, 1), () => g(3, 1)).keep, true);
+  assert.equal(passesGate(g(1.5, 1), () => g(1.5, 1)).keep, false);
+  assert.deepEqual(passesGate(g(1.5, 1), () => g(3, 1)), { keep: true, mean: 1.5, se: 1 }); // reported gain: one step
+});
+
+test('five years of weekly data with a yearly wave and a trend: two seasons before the first scored block, below every baseline', () => {
+  for (const seed of [1, 2, 3]) {
+    const rng = new Rng(seed);
+    let e = 0;
+    const values = Float64Array.from({ length: 260 }, (_, i) => {
+      e = 0.6 * e + 0.8 * rng.normal();
+      const phase = (2 * Math.PI * i * 7) / 365.25;
+      return 20 + 0.02 * i + 4 * Math.sin(phase) + 1.5 * Math.cos(2 * phase) + e;
+    });
+    const series: Series[] = [{ key: '', values, times: Float64Array.from(values, (_, i) => Date.UTC(2010, 0, 4) + 7 * i * DAY), features: [] }];
+    const lin = linearOf(series, 7);
+    assert.deepEqual(lin.spec.harmonics, { year: 2 });
+    assert.notEqual(lin.fit.candidate, 'naive', `seed ${seed}`);
     const m = savedModelMase(series, lin);
     for (const h of [1, 7]) {
       for (const [name, b] of Object.entries(m.baselines)) assert.ok(m.model[h]! < b[h]!, `seed ${seed}, h=${h}: model ${m.model[h]}, ${name} ${b[h]}`);

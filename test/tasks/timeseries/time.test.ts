@@ -33,12 +33,13 @@ test('future time stamps skip weekends for trading days and follow calendar mont
   assert.equal(weekdaysOnly(trading), true);
 });
 
-test('calendar harmonics: day of year 2 … 5 for monthly steps, day of week 2 … 3, after every kind\'s pair', () => {
+test('calendar harmonics: day of year 2 … 5 for monthly steps, 2 for weekly ones, day of week 2 … 3, after every kind\'s pair', () => {
   const DAY = 86_400_000;
   assert.deepEqual(harmonicsFor(['year'], 30.4 * DAY, false), { year: 5 }); // 10 columns: 11 month dummies but one
   assert.deepEqual(harmonicsFor(['week', 'year'], DAY, false), { week: 3 }); // daily: one smooth yearly wave
   assert.deepEqual(harmonicsFor(['week', 'year'], DAY, true), { week: 2 }); // trading days: 5 a week
   assert.deepEqual(harmonicsFor(['year'], 91 * DAY, false), {}); // quarterly: the first harmonic and the level
+  assert.deepEqual(harmonicsFor(['year'], 7 * DAY, false), { year: 2 }); // weekly: lags do not reach the season
   const ms = Date.UTC(2001, 3, 1); // day 90 of 365
   const out = new Float64Array(12);
   calendarFeatures(out, 0, ms, ['week', 'year'], { week: 2, year: 3 });
