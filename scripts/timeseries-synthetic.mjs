@@ -4,7 +4,8 @@
 // the true model (the generator's own trend, season and AR noise, forecast exactly): on short test spans even
 // it loses to a baseline now and then. Run on a build (`npm install`):
 //   node scripts/timeseries-synthetic.mjs [--seeds 20] [--first 1] [--csv DIR]
-// --csv DIR also writes each series to DIR/<kind>_<seed>.csv (date,value), for full runs of `recur train timeseries`.
+// --csv DIR also writes each series to DIR/<kind>_<seed>.csv (date,value; value alone for the kinds without dates),
+// for full runs of `recur train timeseries`.
 // The linear start is the saved model whenever the recurrent part is not kept (on all of these in full runs).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,7 +29,7 @@ const monthly = (n) => Float64Array.from({ length: n }, (_, i) => Date.UTC(1949 
 const daily = (n) => Float64Array.from({ length: n }, (_, i) => Date.UTC(2010, 0, 1) + i * DAY);
 const weekly = (n) => Float64Array.from({ length: n }, (_, i) => Date.UTC(2010, 0, 4) + i * 7 * DAY);
 
-// name → { n, times, det(i): the trend and season, phi: AR coefficients of the noise, sd, log: values = exp(det + noise) };
+// name → { n, times (null: no dates), det(i): the trend and season, phi: AR coefficients of the noise, sd, log: values = exp(det + noise) };
 // the short names (before the colon) name the CSV files
 const KINDS = {
   'air: monthly, multiplicative season + trend, 144 (airline-like)': { n: 144, times: monthly, det: (i) => Math.log(110) + 0.0105 * i + YEAR12[i % 12], phi: [0.6], sd: 0.03, log: true },
@@ -40,6 +41,8 @@ const KINDS = {
   'dboth: daily, weekly + yearly season + trend, 1095': { n: 1095, times: daily, det: (i) => 20 + 0.005 * i + 1.5 * WEEK[i % 7] + 6 * Math.sin((2 * Math.PI * i) / 365.25), phi: [0.6], sd: 1 },
   'm96: monthly, additive season + trend, 96 (8 years)': { n: 96, times: monthly, det: (i) => 50 + 0.1 * i + 3 * Math.sin((2 * Math.PI * i) / 12) + 1.5 * Math.cos((4 * Math.PI * i) / 12), phi: [0.5], sd: 0.7 },
   'wyear: weekly, yearly season + trend, 260 (5 years)': { n: 260, times: weekly, det: (i) => 20 + 0.02 * i + 4 * Math.sin((2 * Math.PI * 7 * i) / 365.25) + 1.5 * Math.cos((4 * Math.PI * 7 * i) / 365.25), phi: [0.6], sd: 0.8 },
+  'nt7: no dates, weekly season + trend, 1000': { n: 1000, times: () => null, det: (i) => 10 + 0.004 * i + WEEK[i % 7], phi: [0.6], sd: 0.3 },
+  'nt12: no dates, 12-step season + trend, 200': { n: 200, times: () => null, det: (i) => 50 + 0.05 * i + 3 * Math.sin((2 * Math.PI * i) / 12) + 1.5 * Math.cos((4 * Math.PI * i) / 12), phi: [0.6], sd: 0.6 },
 };
 
 /** The kind's series: det(i) plus AR noise e_i = Σ φ_k e_{i−k} + sd·ε_i (exponentiated for log kinds). */
@@ -79,9 +82,9 @@ for (const [name, kind] of Object.entries(KINDS)) {
   for (let seed = FIRST; seed < FIRST + SEEDS; seed++) {
     const { values, times } = generate(kind, new Rng(1000 * k + seed));
     const iso = (ms) => new Date(ms).toISOString().slice(0, 10);
-    if (CSV_DIR) writeFileSync(join(CSV_DIR, `${name.split(':')[0]}_${seed}.csv`), `date,value\n${Array.from(values, (v, i) => `${iso(times[i])},${v}`).join('\n')}\n`);
+    if (CSV_DIR) writeFileSync(join(CSV_DIR, `${name.split(':')[0]}_${seed}.csv`), times ? `date,value\n${Array.from(values, (v, i) => `${iso(times[i])},${v}`).join('\n')}\n` : `value\n${values.join('\n')}\n`);
     const series = [{ key: '', values, times, features: [] }];
-    const lin = buildLinear(series, { columns: { target: 'value', time: ['date'], features: [], group: null }, horizon: 7, cell: 'lstm', hidden: 32, layers: 1 }, 7);
+    const lin = buildLinear(series, { columns: { target: 'value', time: times ? ['date'] : [], features: [], group: null }, horizon: 7, cell: 'lstm', hidden: 32, layers: 1 }, 7);
     const model = new TimeSeriesModel(lin.spec.model, { rng: new Rng(3) });
     model.initFromAR(lin.fit.refit, lin.fit.sigma);
     const r = evaluateTest(model, lin.spec, series, lin.prepared, 7, [1, 7], new Rng(1), 0);

@@ -31,7 +31,8 @@ autoregressive highway over the last p values and calendar features (DeepAR + LS
 each series is the test span (never used for training or scaling); the last 10 % of the rest validates
 (the checkpoint with the best validation MASE is kept, and the recurrent part only if it beats the linear
 start there by three standard errors; else the linear start, refitted up to the test span, is the model).
-The highway is the last-value forecast unless its fit beats that forward in time by two standard errors.
+The highway is the last-value forecast unless its fit beats that forward in time by two standard errors
+(or by one, and by two in its H-step forecasts).
 Intervals are calibrated on the validation spans (split conformal, per horizon; with a local volatility
 scale when past residuals cluster; a linear start with short validation spans on its own refits over the
 last third of the training span) and the model file carries it all.
@@ -44,7 +45,9 @@ data:
   --target COL         the column to forecast
   --time COL[,COL..]   date column (2012-01-31, Jan 31 2012), or year,month,day columns; adds day-of-week
                        and day-of-year sin/cos features, for the highway also their harmonics (day of week
-                       up to the 3rd; day of year up to the 5th for monthly steps) (rows are sorted by it)
+                       up to the 3rd; day of year up to the 5th for monthly steps, the 2nd for weekly ones)
+                       (rows are sorted by it). Without dates, the phase of the period (--period or detected)
+                       counted from the first row is the calendar
   --features COL,...   extra numeric columns read as lagged inputs (held at their last value when forecasting)
   --group COL          one series per value of COL (e.g. symbol); one shared model, each series scaled alone
   --skip-bad           leave out rows with a missing or non-numeric cell (counted) instead of failing
@@ -60,7 +63,8 @@ model:
                        moving by ≥ 25 % between the first and last fifth of its training span), log1p
                        when all are ≥ 0 with zeros; log is dropped where the untransformed highway forecasts
                        better forward in time, log1p kept only where it forecasts better)
-  --period M           seasonal period for seasonal naive (default: detected by autocorrelation; 0: none)
+  --period M           seasonal period for seasonal naive, and the calendar of a series without dates
+                       (default: detected by autocorrelation; 0: none)
   --cell C             lstm | gru | rnn (default ${TIMESERIES_DEFAULTS.cell})
   --hidden N           state size (default ${TIMESERIES_DEFAULTS.hidden})    --layers N   stacked layers (default ${TIMESERIES_DEFAULTS.layers})
   --batch N            windows per step (default ${TIMESERIES_DEFAULTS.batch})

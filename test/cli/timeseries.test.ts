@@ -74,6 +74,36 @@ test('recur train timeseries --json reports model and baseline metrics on the te
   });
 });
 
+test('a CSV without dates: the detected period is the calendar (its phase from the first row), in training, recur forecast and the streaming predictor', () => {
+  const rng = new Rng(5);
+  const week = [0, 0.3, 0.5, 0.4, 0.6, -0.9, -1];
+  let e = 0;
+  const ys = Array.from({ length: 420 }, (_, i) => { e = 0.5 * e + 0.2 * rng.normal(); return 10 + 0.002 * i + week[i % 7]! + e; });
+  const file = join(dir, 'undated.csv');
+  writeFileSync(file, `y\n${ys.map((v) => v.toFixed(4)).join('\n')}\n`);
+  const out = join(dir, 'undated');
+  const r = recur(['train', 'timeseries', '--csv', file, '--target', 'y', '--steps', '3', ...tiny, '--out', out, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as Record<string, any>;
+  assert.equal(s['period'], 7);
+  assert.deepEqual(s['calendar'], ['cycle']);
+  assert.deepEqual(s['harmonics'], { cycle: 3 });
+  for (const h of ['1', '7']) {
+    for (const [name, b] of Object.entries(s['baselines'] as Record<string, Record<string, { mase: number }>>)) {
+      assert.ok(s['horizons'][h]['mase'] < b[h]!.mase, `h=${h}: model ${s['horizons'][h]['mase']}, ${name} ${b[h]!.mase}`);
+    }
+  }
+  const j = recur(['forecast', out, '--csv', file, '--horizon', '3', '--json']);
+  assert.equal(j.status, 0, j.stderr);
+  const rows = (JSON.parse(j.stdout) as { forecasts: Record<string, number | string>[] }).forecasts;
+  assert.deepEqual(rows.map((row) => row['step']), ['420', '421', '422']); // index stamps after the last row
+  const saved = loadModelFile(join(out, 'model.safetensors'));
+  const { model, spec } = modelFromSpec(saved.config);
+  loadWeightsInto(model, saved.tensors);
+  const p = new StreamingPredictor(model, spec, { values: Float64Array.from(ys), times: null, features: [] });
+  p.forecast(3, 200, new Rng(1)).forEach((f, h) => assert.ok(Math.abs(f.mean - Number(rows[h]!['mean'])) < 1e-4 * (1 + Math.abs(f.mean)), `h=${h + 1}: ${f.mean} vs ${rows[h]!['mean']}`));
+});
+
 test('rain with --transform log1p: the model file keeps c, and no forecast or interval bound is negative', () => {
   const out = join(dir, 'rain');
   const r = recur(['train', 'timeseries', '--csv', small, '--target', 'precipitation', '--time', 'date', '--transform', 'log1p', '--horizon', '3', '--steps', '4', ...tiny, '--out', out, '--json']);

@@ -15,10 +15,12 @@ export type { Transform } from './transform.js';
 export interface TimeSeriesSpec {
   task: 'timeseries';
   columns: { target: string; time: string[]; features: string[]; group: string | null };
-  /** Calendar features derived from the time stamps (2 values each), all read by the highway. */
+  /** Calendar features derived from the time stamps (2 values each), all read by the highway; 'cycle' (the
+   * phase of `period`, for series whose stamps give no calendar) reads the stamps too, `period`·`step` apart. */
   calendar: CalendarKind[];
   /** The calendar features the RNN reads too (day of year is left to the linear highway by default: a few
-   * years hold too few repeats of each day for a nonlinear function of it not to memorise the weather). */
+   * years hold too few repeats of each day for a nonlinear function of it not to memorise the weather; so is
+   * a 'cycle' of more than 28 steps). */
   rnnCalendar: CalendarKind[];
   /** Gap between time stamps (ms; 1 without a time column). */
   step: number;
@@ -138,7 +140,8 @@ export function prepareSeries(s: Series, spec: TimeSeriesSpec, extra = 0, fitAll
   const times = s.times ? Array.from(s.times) : Array.from({ length: n }, (_, i) => i);
   if (extra > 0) times.push(...futureTimes(times[n - 1]!, s.times ? spec.step : 1, extra, spec.weekdaysOnly));
   const cov = new Float64Array(times.length * C);
-  if (C > 0) times.forEach((ms, i) => calendarFeatures(cov, i * C, ms, spec.calendar, spec.harmonics));
+  const cycle = (spec.period ?? 1) * spec.step; // the 'cycle' kind's period in stamp units
+  if (C > 0) times.forEach((ms, i) => calendarFeatures(cov, i * C, ms, spec.calendar, spec.harmonics, cycle));
   const tr = spec.trend;
   if (tr) times.forEach((ms, i) => { cov[i * C + C - 1] = (ms - tr.origin) / tr.unit; });
   const z = new Float64Array(n);

@@ -39,7 +39,8 @@ export class StreamingPredictor {
   constructor(readonly model: TimeSeriesModel, spec: TimeSeriesSpec, history: Pick<Series, 'values' | 'times' | 'features'> & { key?: string }) {
     const key = history.key ?? '';
     if (history.values.length < 2) throw new DataError(`StreamingPredictor history: expected at least 2 values, got ${history.values.length}`, 'start it with some past observations');
-    if (spec.calendar.length > 0 && !history.times) throw new DataError('StreamingPredictor history: expected time stamps (the model reads calendar features), got none');
+    // a 'cycle' alone reads index stamps, as in training without a time column
+    if (spec.calendar.some((k) => k !== 'cycle') && !history.times) throw new DataError('StreamingPredictor history: expected time stamps (the model reads calendar features), got none');
     const scaling = spec.scaling[key] ?? fitSeriesScaling({ key, values: Float64Array.from(history.values), times: null, features: history.features.map((f) => Float64Array.from(f)) }, Math.max(2, Math.round(0.8 * history.values.length)), spec.transform);
     this.spec = { ...spec, scaling: { [key]: scaling } };
     this.keyName = key;

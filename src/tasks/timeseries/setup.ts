@@ -8,7 +8,7 @@ import { type Series, testStart } from './series.js';
 import { spansOf } from './task.js';
 import { type HighwayFit, fitHighway } from './highway.js';
 import { type PairedGain, pairedGain } from './paired.js';
-import { calendarKinds, harmonicsFor, medianStep, weekdaysOnly } from './time.js';
+import { calendarKinds, cycleKind, harmonicsFor, medianStep, weekdaysOnly } from './time.js';
 
 /** Choices for `buildSpec`; unset ones are chosen from the training spans. */
 export interface SpecOptions {
@@ -38,13 +38,13 @@ export function buildSpec(series: readonly Series[], o: SpecOptions): TimeSeries
   const longest = series.reduce((a, b) => (b.values.length > a.values.length ? b : a));
   const end = testStart(longest.values.length);
   const times = longest.times;
-  const calendar = times && o.calendar !== false ? calendarKinds(times) : [];
   const period = o.period !== undefined ? o.period : detectPeriod(longest.values, end);
+  const calendar = o.calendar !== false ? cycleKind(times ? calendarKinds(times) : [], period) : [];
   let lags = o.lags ?? selectArOrder(longest.values, end);
   if (o.lags === undefined && period !== null && period <= 28) lags = Math.max(lags, period);
   const step = times ? medianStep(times) : 1;
   const tradingDays = series.every((s) => s.times !== null && weekdaysOnly(s.times));
-  const harmonics = harmonicsFor(calendar, step, tradingDays);
+  const harmonics = harmonicsFor(calendar, step, tradingDays, period);
   // the calendar columns, and τ, which `buildLinear` tries
   if (o.lags === undefined) lags = Math.min(lags, maxDefaultLags(series, calendarSize({ calendar, harmonics }) + 1));
   const transform = o.transform === undefined || o.transform === 'auto' ? autoTransform(series) : o.transform;
@@ -58,7 +58,7 @@ export function buildSpec(series: readonly Series[], o: SpecOptions): TimeSeries
   const window = o.window ?? Math.max(2, Math.min(64, room));
   if (window < 2) throw new ConfigError(`--window: expected an integer ≥ 2, got ${window}`);
   const spec: TimeSeriesSpec = {
-    task: 'timeseries', columns: o.columns, calendar, rnnCalendar: calendar.filter((k) => k !== 'year'), step,
+    task: 'timeseries', columns: o.columns, calendar, rnnCalendar: calendar.filter((k) => k !== 'year' && (k !== 'cycle' || period! <= 28)), step,
     weekdaysOnly: tradingDays, window, horizon: o.horizon, lags, period,
     transform, level: transform === 'log' ? 'anchored' : 'absolute', scaling: Object.fromEntries(series.map((s) => [s.key, fitSeriesScaling(s, testStart(s.values.length), transform)])),
     model: { cell: o.cell, inputSize: 0, hidden: o.hidden, layers: o.layers, lags, exo: 0 },

@@ -13,6 +13,7 @@ import { type PreparedSeries, type TimeSeriesSpec, calendarSize, fromModelUnits,
 import { ErrorAccumulator, naiveScale } from './metrics.js';
 import { TimeSeriesModel } from './model.js';
 import { testStart } from './series.js';
+import type { CalendarKind } from './time.js';
 
 /** Where the spans of one series start: training [0, valStart), validation [valStart, testStart), test after. */
 export interface Spans {
@@ -149,6 +150,8 @@ export class TimeSeriesTask implements TrainTask {
   }
 }
 
+const KINDS: readonly unknown[] = ['day', 'week', 'year', 'cycle'] satisfies CalendarKind[];
+
 /** Rebuilds a model (untrained) from a stored spec; load the weights into it afterwards. */
 export function modelFromSpec(config: Record<string, unknown>): { model: TimeSeriesModel; spec: TimeSeriesSpec } {
   if (config['task'] !== 'timeseries' || typeof config['model'] !== 'object') {
@@ -171,8 +174,15 @@ export function modelFromSpec(config: Record<string, unknown>): { model: TimeSer
     throw new CheckpointError(`model config trend: expected { origin, unit } with finite numbers and unit > 0, got ${JSON.stringify(tr)}`, 'retrain with recur train timeseries');
   }
   const hs = spec.harmonics as unknown;
-  if (hs !== undefined && !(typeof hs === 'object' && hs !== null && Object.entries(hs).every(([k, v]) => ['day', 'week', 'year'].includes(k) && Number.isInteger(v) && v >= 1 && v <= 6))) {
-    throw new CheckpointError(`model config harmonics: expected { day, week, year } integers 1 … 6, got ${JSON.stringify(hs)}`, 'retrain with recur train timeseries');
+  if (hs !== undefined && !(typeof hs === 'object' && hs !== null && Object.entries(hs).every(([k, v]) => KINDS.includes(k) && Number.isInteger(v) && v >= 1 && v <= 6))) {
+    throw new CheckpointError(`model config harmonics: expected { day, week, year, cycle } integers 1 … 6, got ${JSON.stringify(hs)}`, 'retrain with recur train timeseries');
+  }
+  const kinds = spec.calendar as unknown;
+  if (!(Array.isArray(kinds) && kinds.every((k) => KINDS.includes(k)) && Array.isArray(spec.rnnCalendar) && spec.rnnCalendar.every((k) => kinds.includes(k)))) {
+    throw new CheckpointError(`model config calendar: expected kinds of ${KINDS.join(', ')} (rnnCalendar among them), got ${JSON.stringify(kinds)} and ${JSON.stringify(spec.rnnCalendar)}`, 'retrain with recur train timeseries');
+  }
+  if (kinds.includes('cycle') && !(Number.isInteger(spec.period) && spec.period! >= 3)) {
+    throw new CheckpointError(`model config period: expected an integer ≥ 3 for the 'cycle' calendar, got ${JSON.stringify(spec.period)}`, 'retrain with recur train timeseries');
   }
   const transforms: readonly unknown[] = ['none', 'log', 'log1p'];
   if (!transforms.includes(spec.transform)) {

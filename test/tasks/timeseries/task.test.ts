@@ -63,8 +63,13 @@ test('a stored calibration, volatility scale, trend or transform that is not wha
   assert.equal(modelFromSpec({ ...config, transform: 'log1p', scaling: withShift }).spec.transform, 'log1p');
   assert.deepEqual(modelFromSpec({ ...config, harmonics: { year: 5, week: 3 } }).spec.harmonics, { year: 5, week: 3 });
   assert.throws(() => modelFromSpec({ ...config, harmonics: { year: 2.5 } }),
-    (e: unknown) => e instanceof CheckpointError && /^model config harmonics: expected \{ day, week, year \} integers 1 … 6, got \{"year":2.5\}/.test(e.message));
+    (e: unknown) => e instanceof CheckpointError && /^model config harmonics: expected \{ day, week, year, cycle \} integers 1 … 6, got \{"year":2.5\}/.test(e.message));
   assert.throws(() => modelFromSpec({ ...config, harmonics: { month: 2 } }), (e: unknown) => e instanceof CheckpointError);
+  assert.deepEqual(modelFromSpec({ ...config, calendar: ['cycle'], rnnCalendar: ['cycle'], period: 7, harmonics: { cycle: 3 } }).spec.calendar, ['cycle']);
+  assert.throws(() => modelFromSpec({ ...config, calendar: ['cycle'], rnnCalendar: [], period: null }),
+    (e: unknown) => e instanceof CheckpointError && /^model config period: expected an integer ≥ 3 for the 'cycle' calendar, got null/.test(e.message));
+  assert.throws(() => modelFromSpec({ ...config, calendar: ['month'] }),
+    (e: unknown) => e instanceof CheckpointError && /^model config calendar: expected kinds of day, week, year, cycle \(rnnCalendar among them\), got \["month"\]/.test(e.message));
 });
 
 test('on random walks the highway starts as the last-value forecast itself (λ = ∞), and on a sine it does not', () => {

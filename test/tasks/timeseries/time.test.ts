@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { calendarFeatures, calendarKinds, futureTimes, parseTime, weekdaysOnly, harmonicsFor } from '../../../src/tasks/timeseries/time.js';
+import { calendarFeatures, calendarKinds, cycleKind, futureTimes, parseTime, weekdaysOnly, harmonicsFor } from '../../../src/tasks/timeseries/time.js';
 
 const DAY = 86_400_000;
 
@@ -50,4 +50,23 @@ test('calendar harmonics: day of year 2 … 5 for monthly steps, 2 for weekly on
   assert.equal(expect.length, 10);
   expect.forEach((v, i) => assert.ok(Math.abs(out[i]! - v) < 1e-12, `column ${i}: ${out[i]} vs ${v}`));
   assert.equal(out[10], 0);
+});
+
+test('a series without dates but with a period gets its phase as a calendar: index i of period m reads i/m modulo 1', () => {
+  assert.deepEqual(cycleKind([], 7), ['cycle']);
+  assert.deepEqual(cycleKind([], 2), []); // an alternating season: its sine is 0 at every step
+  assert.deepEqual(cycleKind([], null), []);
+  assert.deepEqual(cycleKind(['week', 'year'], 7), ['week', 'year']); // dates: the calendar as it is
+  assert.deepEqual(harmonicsFor(['cycle'], 1, false, 7), { cycle: 3 }); // 6 columns: as many as 6 dummies
+  assert.deepEqual(harmonicsFor(['cycle'], 1, false, 12), { cycle: 5 });
+  assert.deepEqual(harmonicsFor(['cycle'], 1, false, 24), { cycle: 2 });
+  assert.deepEqual(harmonicsFor(['cycle'], 1, false, 365), {});
+  const out = new Float64Array(4);
+  calendarFeatures(out, 0, 10, ['cycle'], { cycle: 2 }, 7); // index 10: phase 3/7
+  const phase = 3 / 7;
+  for (const [k, v] of [Math.sin(2 * Math.PI * phase), Math.cos(2 * Math.PI * phase), Math.sin(4 * Math.PI * phase), Math.cos(4 * Math.PI * phase)].entries()) {
+    assert.ok(Math.abs(out[k]! - v) < 1e-12, `column ${k}: ${out[k]} against ${v}`);
+  }
+  calendarFeatures(out, 0, 15 * DAY, ['cycle'], {}, 11 * DAY); // dated stamps: the period in ms
+  assert.ok(Math.abs(out[0]! - Math.sin((2 * Math.PI * 4) / 11)) < 1e-12);
 });
