@@ -1,5 +1,5 @@
 // Checks the forecaster's linear start on synthetic series of the kinds the time-series targets name (a trend,
-// a weekly or a yearly season; monthly, weekly and daily, and two without dates), many seeds each: how often
+// a weekly or a yearly season; monthly, quarterly, weekly and daily, and two without dates), many seeds each: how often
 // its test MASE at h = 1 and 7 is above the best baseline's, and the geometric mean of model / best baseline. Beside it, the same count for
 // the true model (the generator's own trend, season and AR noise, forecast exactly): on short test spans even
 // it loses to a baseline now and then. Run on a build (`npm install`):
@@ -28,6 +28,7 @@ const WEEK = [0, 0.3, 0.5, 0.4, 0.6, -0.9, -1];
 const YEAR12 = [-0.1, -0.12, 0, -0.02, 0, 0.12, 0.22, 0.21, 0.06, -0.08, -0.2, -0.09];
 const monthly = (n) => Float64Array.from({ length: n }, (_, i) => Date.UTC(1949 + Math.floor(i / 12), i % 12, 1));
 const daily = (n) => Float64Array.from({ length: n }, (_, i) => Date.UTC(2010, 0, 1) + i * DAY);
+const quarterly = (n) => Float64Array.from({ length: n }, (_, i) => Date.UTC(1960 + Math.floor(i / 4), 3 * (i % 4), 1));
 const weekly = (n) => Float64Array.from({ length: n }, (_, i) => Date.UTC(2010, 0, 4) + i * 7 * DAY);
 
 // name → { n, times (null: no dates), det(i): the trend and season, phi: AR coefficients of the noise, sd, log: values = exp(det + noise) };
@@ -44,6 +45,7 @@ const KINDS = {
   'wyear: weekly, yearly season + trend, 260 (5 years)': { n: 260, times: weekly, det: (i) => 20 + 0.02 * i + 4 * Math.sin((2 * Math.PI * 7 * i) / 365.25) + 1.5 * Math.cos((4 * Math.PI * 7 * i) / 365.25), phi: [0.6], sd: 0.8 },
   'nt7: no dates, weekly season + trend, 1000': { n: 1000, times: () => null, det: (i) => 10 + 0.004 * i + WEEK[i % 7], phi: [0.6], sd: 0.3 },
   'nt12: no dates, 12-step season + trend, 200': { n: 200, times: () => null, det: (i) => 50 + 0.05 * i + 3 * Math.sin((2 * Math.PI * i) / 12) + 1.5 * Math.cos((4 * Math.PI * i) / 12), phi: [0.6], sd: 0.6 },
+  'qtr: quarterly, season + trend, 100 (25 years)': { n: 100, times: quarterly, det: (i) => 100 + 0.5 * i + [3, -2, 1, -2][i % 4], phi: [0.5], sd: 1 },
 };
 
 /** The kind's series: det(i) plus AR noise e_i = Σ φ_k e_{i−k} + sd·ε_i (exponentiated for log kinds). */
