@@ -43,8 +43,7 @@ const SUBBLOCKS = 5;
 /** The first forward fit holds at least this many targets per highway weight (see `forwardStart`). */
 const MIN_ROWS_PER_WEIGHT = 3;
 
-/** Highway rows: inputs X [N, K], targets y (z_t − z_{t−1}), their indices among all rows, and where each target lies. */
-interface Rows { X: Float64Array; y: Float64Array; N: number; idx: number[]; at: { s: PreparedSeries; t: number }[] }
+interface Rows { X: Float64Array; y: Float64Array; N: number; idx: number[] }
 
 /**
  * The highway's least-squares start: z_t − z_{t−1} regressed on the highway inputs a_t plus an intercept
@@ -129,7 +128,7 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
     const idx = ys.map((_, n) => n).filter(keep);
     const X = new Float64Array(idx.length * K);
     idx.forEach((n, i) => X.set(rows.slice(n * K, (n + 1) * K), i * K));
-    return { X, y: Float64Array.from(idx, (n) => ys[n]!), N: idx.length, idx, at: idx.map((n) => where[n]!) };
+    return { X, y: Float64Array.from(idx, (n) => ys[n]!), N: idx.length, idx };
   };
   const predict = (beta: Float64Array, d: Rows, n: number): number => {
     let f = 0;
@@ -206,7 +205,8 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
   const losses = candidates.map((_, c) => held.map((h, i) => sse(fits[c]![i]!, h) / h.N));
   const mean = (v: readonly number[]): number => v.reduce((u, w) => u + w, 0) / Math.max(1, v.length);
   const best = losses.reduce((b, l, c) => (mean(l) < mean(losses[b]!) ? c : b), 0);
-  const gain = passesGate(pairedGain(naiveLoss, losses[best]!, 2), () => pairedGain(held.map((h) => horizonLoss(spec, naive, h)), held.map((h, i) => horizonLoss(spec, fits[best]![i]!, h)), 2));
+  const hLoss = (beta: Float64Array, h: Rows): number => horizonLoss(spec, beta, h.idx.map((n) => where[n]!));
+  const gain = passesGate(pairedGain(naiveLoss, losses[best]!, 2), () => pairedGain(held.map((h) => hLoss(naive, h)), held.map((h, i) => hLoss(fits[best]![i]!, h)), 2));
   const won = candidates[best]!;
   const beta = gain.keep ? won.fit((n) => inTrain[n]!) : naive;
   const fitRows = won.everyRow && gain.keep ? pick((n) => inTrain[n]!) : tr; // those the start was fitted on
@@ -272,17 +272,17 @@ export function passesGate(oneStep: PairedGain, hStep: () => PairedGain): Paired
 
 /**
  * Mean squared error (model units) of the H-step forecasts that `beta` (over the highway inputs and the
- * intercept) makes of the targets of `d`, H = spec.horizon: from origin t − H, each step's forecast fed back as
- * the next step's last value and lags, as the model forecasts without its recurrent part.
+ * intercept) makes of the `targets` (index t of series s), H = spec.horizon: from origin t − H, each step's
+ * forecast fed back as the next step's last value and lags, as the model forecasts without its recurrent part.
  */
-function horizonLoss(spec: TimeSeriesSpec, beta: Float64Array, d: Rows): number {
+function horizonLoss(spec: TimeSeriesSpec, beta: Float64Array, targets: readonly { s: PreparedSeries; t: number }[]): number {
   const H = spec.horizon;
   const A = spec.lags + calendarSize(spec);
   const x = new Float32Array(inputSize(spec));
   const a = new Float32Array(A);
   const path = new Float64Array(H + 1);
   let ss = 0;
-  for (const { s, t } of d.at) {
+  for (const { s, t } of targets) {
     const o = Math.max(0, t - H);
     const zAt = (k: number): number => (k <= o ? s.z[k]! : path[k - o]!);
     for (let j = o + 1; j <= t; j++) {
@@ -293,5 +293,5 @@ function horizonLoss(spec: TimeSeriesSpec, beta: Float64Array, d: Rows): number 
     }
     ss += (s.z[t]! - path[t - o]!) ** 2;
   }
-  return ss / Math.max(1, d.N);
+  return ss / Math.max(1, targets.length);
 }
