@@ -285,8 +285,9 @@ function horizonLoss(spec: TimeSeriesSpec, beta: Float64Array, targets: readonly
   for (const { s, t } of targets) {
     const o = Math.max(0, t - H);
     const zAt = (k: number): number => (k <= o ? s.z[k]! : path[k - o]!);
+    const level = anchorLevel(s.z, o - spec.window + 1); // one anchor per origin, as forecast() keeps
     for (let j = o + 1; j <= t; j++) {
-      fillInputs(x, 0, a, 0, s, spec, j, zAt, anchorLevel(s.z, Math.min(o, j - spec.window)));
+      fillInputs(x, 0, a, 0, s, spec, j, zAt, level);
       let f = beta[A]!;
       for (let k = 0; k < A; k++) f += a[k]! * beta[k]!;
       path[j - o] = zAt(j - 1) + f;
