@@ -12,6 +12,7 @@ const H = 7;
 const CASES = [
   ['monthly 144 (airline-like)', [0.6], 29], ['monthly 240', [0.7], 48], ['monthly 360', [0.5], 72],
   ['weekly 260', [0.6], 52], ['undated 200 (12-step season)', [0.6], 40], ['undated 1000 (7-step season)', [0.6], 200], ['daily 1500 (weekly)', [0.6], 300], ['daily 1100 (yearly)', [0.7], 220], ['daily 1000 (AR(2) + weekly)', [1.2, -0.4], 200],
+  ['monthly 96', [0.5], 19], ['quarterly 100', [0.5], 20],
 ];
 
 console.log(`exact 80 % intervals, ${TRIALS} trials: share of series whose coverage is outside 70–90 % (h = 1, h = 7), and the expected count of 40 (20 series × 2 horizons)`);

@@ -45,7 +45,8 @@ data:
   --target COL         the column to forecast
   --time COL[,COL..]   date column (2012-01-31, Jan 31 2012), or year,month,day columns; adds day-of-week
                        and day-of-year sin/cos features, for the highway also their harmonics (day of week
-                       up to the 3rd; day of year up to the 5th for monthly steps, the 2nd for weekly ones)
+                       up to the 3rd; day of year up to the 5th for monthly steps, the 2nd for weekly ones, the
+                       2nd's cosine, (−1)^quarter, for quarterly ones)
                        (rows are sorted by it). Without dates, the phase of the period (--period or detected)
                        counted from the first row is the calendar
   --features COL,...   extra numeric columns read as lagged inputs (held at their last value when forecasting)
@@ -124,7 +125,7 @@ export function setupTimeseries(v: Values, rng: Rng, keep: (t: TimeSeriesTask, l
     summary: { csv: v['csv'], target: spec.columns.target, series: series.length, points: series.reduce((a, b) => a + b.values.length, 0), skipped_rows: skipped,
       cell: spec.model.cell, hidden: spec.model.hidden, layers: spec.model.layers, window: spec.window, lags: spec.lags, period: spec.period, transform: spec.transform, level: spec.level,
       ...(transformGain ? { transform_gain: +transformGain.mean.toPrecision(4), transform_gain_se: +transformGain.se.toPrecision(4) } : {}),
-      calendar: spec.calendar, harmonics: spec.harmonics ?? {}, highway: fit.candidate, ridge: Number.isFinite(fit.ridge) ? fit.ridge : 'infinite (last value)',
+      calendar: spec.calendar, harmonics: spec.harmonics ?? {}, alternating: spec.alternating ?? [], highway: fit.candidate, ridge: Number.isFinite(fit.ridge) ? fit.ridge : 'infinite (last value)',
       highway_cv_gain: +fit.cvGain.toPrecision(4), highway_cv_gain_se: +fit.cvGainSe.toPrecision(4), horizon: H, params: model.parameterCount(), backend: `${be.name} (${be.isa}, ${be.threads} threads)` },
   };
 }

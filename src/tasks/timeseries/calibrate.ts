@@ -135,7 +135,9 @@ export function calibrateIntervals(model: TimeSeriesModel, spec: TimeSeriesSpec,
 
 /**
  * The calibration of a model that is its linear start, from out-of-sample scores only: the last
- * max(`span`, ⅓ of the targets before the test span) targets of each series (from the window on), in 4 blocks,
+ * max(`span`, ⅓ of the targets before the test span) targets of each series (from p + H on, or from the window
+ * on where the level is anchored; from the window on, 25 years of quarterly data had 16 of them, and 20 seeds'
+ * 80 % intervals covered 0.738 / 0.718 at h = 1 / 7 on average; with 27, 0.752 / 0.743), in 4 blocks,
  * block k forecast by the start refitted on every target before it (the model's highway set to `refitBefore`,
  * then restored), as the saved model, refitted up to the test span, forecasts the test span. m_h is the
  * empirical quantile of all the scores at h (`empiricalQuantile`), not the conformal one: these few dozen
@@ -150,7 +152,10 @@ function forwardCalibration(model: TimeSeriesModel, spec: TimeSeriesSpec, series
   // the block edges of each series: edges[k] … edges[k + 1] is block k, the last edge the test span's start
   const edgesOf = new Map(series.map((s) => {
     const sp = spansOf(s.n);
-    const a = Math.max(Math.min(spec.window, sp.valStart), Math.min(sp.valStart, sp.testStart - Math.max(o.span ?? 0, Math.round(REFIT_SHARE * sp.testStart))));
+    // the first block's forecasts need p + H values before it (the recurrent part is dropped), not a window,
+    // except where the highway reads the window's anchor level (level 'anchored')
+    const ctx = spec.level === 'absolute' ? spec.lags + H : spec.window;
+    const a = Math.max(Math.min(ctx, sp.valStart), Math.min(sp.valStart, sp.testStart - Math.max(o.span ?? 0, Math.round(REFIT_SHARE * sp.testStart))));
     return [s, Array.from({ length: REFIT_BLOCKS + 1 }, (_, k) => a + Math.round(((sp.testStart - a) * k) / REFIT_BLOCKS))];
   }));
   const edge = (s: PreparedSeries, k: number): number => edgesOf.get(s)![k]!;

@@ -56,6 +56,10 @@ export interface TimeSeriesSpec {
    * 'arxh' candidate (see highway.ts; `harmonicsFor`: day of week 3, day of year 5 for monthly steps).
    * Absent (older model files) or a kind left out: the first only. */
   harmonics?: Harmonics;
+  /** Kinds whose harmonics end with the single alternating column cos(2π·(n + 1)·phase), n their harmonics
+   * (`alternatingFor`: quarterly steps' day of year, a 'cycle' of period 4), after all
+   * kinds' harmonics; read only as the harmonics are. Absent (older model files): none. */
+  alternating?: CalendarKind[];
   /** A deterministic trend input τ = (time − origin)/unit for the highway only, after the calendar columns
    * (time in ms, or the index without a time column; unit: the longest series' span before its test span,
    * so τ runs 0 … 1 there). Absent (older model files): no trend column. */
@@ -106,13 +110,13 @@ export interface PreparedSeries {
 }
 
 /** C: the highway's exogenous columns, 2 per calendar kind, 2 per extra harmonic, and the trend column τ when the spec has one. */
-export function calendarSize(spec: Pick<TimeSeriesSpec, 'calendar' | 'trend' | 'harmonics'>): number {
+export function calendarSize(spec: Pick<TimeSeriesSpec, 'calendar' | 'trend' | 'harmonics' | 'alternating'>): number {
   return 2 * spec.calendar.length + extraHarmonicColumns(spec) + (spec.trend ? 1 : 0);
 }
 
-/** Columns of the calendar harmonics beyond each kind's first (see `TimeSeriesSpec.harmonics`). */
-export function extraHarmonicColumns(spec: Pick<TimeSeriesSpec, 'calendar' | 'harmonics'>): number {
-  return spec.calendar.reduce((u, kind) => u + 2 * ((spec.harmonics?.[kind] ?? 1) - 1), 0);
+/** Columns of the calendar harmonics beyond each kind's first (see `TimeSeriesSpec.harmonics` and `alternating`). */
+export function extraHarmonicColumns(spec: Pick<TimeSeriesSpec, 'calendar' | 'harmonics' | 'alternating'>): number {
+  return spec.calendar.reduce((u, kind) => u + 2 * ((spec.harmonics?.[kind] ?? 1) - 1) + (spec.alternating?.includes(kind) ? 1 : 0), 0);
 }
 
 /** I = 1 + C_rnn + F. */
@@ -141,7 +145,7 @@ export function prepareSeries(s: Series, spec: TimeSeriesSpec, extra = 0, fitAll
   if (extra > 0) times.push(...futureTimes(times[n - 1]!, s.times ? spec.step : 1, extra, spec.weekdaysOnly));
   const cov = new Float64Array(times.length * C);
   const cycle = (spec.period ?? 1) * spec.step; // the 'cycle' kind's period in stamp units
-  if (C > 0) times.forEach((ms, i) => calendarFeatures(cov, i * C, ms, spec.calendar, spec.harmonics, cycle));
+  if (C > 0) times.forEach((ms, i) => calendarFeatures(cov, i * C, ms, spec.calendar, spec.harmonics, cycle, spec.alternating));
   const tr = spec.trend;
   if (tr) times.forEach((ms, i) => { cov[i * C + C - 1] = (ms - tr.origin) / tr.unit; });
   const z = new Float64Array(n);

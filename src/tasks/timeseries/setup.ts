@@ -8,7 +8,7 @@ import { type Series, testStart } from './series.js';
 import { spansOf } from './task.js';
 import { type HighwayFit, fitHighway } from './highway.js';
 import { type PairedGain, pairedGain } from './paired.js';
-import { calendarKinds, cycleKind, harmonicsFor, medianStep, weekdaysOnly } from './time.js';
+import { alternatingFor, calendarKinds, cycleKind, harmonicsFor, medianStep, weekdaysOnly } from './time.js';
 
 /** Choices for `buildSpec`; unset ones are chosen from the training spans. */
 export interface SpecOptions {
@@ -45,8 +45,9 @@ export function buildSpec(series: readonly Series[], o: SpecOptions): TimeSeries
   const step = times ? medianStep(times) : 1;
   const tradingDays = series.every((s) => s.times !== null && weekdaysOnly(s.times));
   const harmonics = harmonicsFor(calendar, step, tradingDays, period);
+  const alternating = alternatingFor(calendar, step, period);
   // the calendar columns, and τ, which `buildLinear` tries
-  if (o.lags === undefined) lags = Math.min(lags, maxDefaultLags(series, calendarSize({ calendar, harmonics }) + 1));
+  if (o.lags === undefined) lags = Math.min(lags, maxDefaultLags(series, calendarSize({ calendar, harmonics, alternating }) + 1));
   const transform = o.transform === undefined || o.transform === 'auto' ? autoTransform(series) : o.transform;
   if (transform === 'log' && series.some((s) => s.values.some((v) => !(v > 0)))) {
     throw new ConfigError('--transform log: expected positive values only, got zero or negative ones', 'use --transform none');
@@ -64,6 +65,7 @@ export function buildSpec(series: readonly Series[], o: SpecOptions): TimeSeries
     model: { cell: o.cell, inputSize: 0, hidden: o.hidden, layers: o.layers, lags, exo: 0 },
   };
   if (Object.keys(harmonics).length > 0) spec.harmonics = harmonics;
+  if (alternating.length > 0) spec.alternating = alternating;
   if (o.trend === true) {
     const at = (s: Series, i: number): number => (s.times ? s.times[i]! : i);
     const origin = Math.min(...series.map((s) => at(s, 0)));
@@ -136,8 +138,8 @@ export interface LinearStart {
 }
 
 /**
- * `buildSpec`, `prepareAll` and `fitHighway` in one; the spec keeps its trend column τ only when the
- * highway's 'trend' or 'trendh' candidate wins forward in time (else it is rebuilt without one). With transform 'auto', when `autoTransform` says 'log'
+ * `buildSpec`, `prepareAll` and `fitHighway` in one; the spec keeps its trend column τ only when one of the
+ * highway's candidates with τ ('trend', 'trendh', 'trend1') wins forward in time (else it is rebuilt without one). With transform 'auto', when `autoTransform` says 'log'
  * the untransformed model is fitted too, and it replaces the log one when its highway's one-step forecasts,
  * forward in time (`HighwayFit.forwardMase`, errors in the series' own units), beat the log one's by one
  * standard error of the paired sub-block gains: max/min ≥ 3 also holds for an additive season or trend
@@ -156,7 +158,7 @@ export function buildLinear(series: readonly Series[], o: SpecOptions, H: number
   // The trend column stays in the spec only when its candidate wins; else the model is built without it.
   const make = (transform: Transform | 'auto'): Omit<LinearStart, 'transformGain'> => {
     const withTrend = fitted({ ...o, transform, trend: o.trend ?? true });
-    return withTrend.spec.trend && withTrend.fit.candidate !== 'trend' && withTrend.fit.candidate !== 'trendh' ? fitted({ ...o, transform, trend: false }) : withTrend;
+    return withTrend.spec.trend && !['trend', 'trendh', 'trend1'].includes(withTrend.fit.candidate) ? fitted({ ...o, transform, trend: false }) : withTrend;
   };
   const first = make(o.transform ?? 'auto');
   if ((o.transform ?? 'auto') !== 'auto' || first.spec.transform === 'none') return { ...first, transformGain: null };

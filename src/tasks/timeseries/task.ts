@@ -181,6 +181,10 @@ export function modelFromSpec(config: Record<string, unknown>): { model: TimeSer
   if (!(Array.isArray(kinds) && kinds.every((k) => KINDS.includes(k)) && Array.isArray(spec.rnnCalendar) && spec.rnnCalendar.every((k) => kinds.includes(k)))) {
     throw new CheckpointError(`model config calendar: expected kinds of ${KINDS.join(', ')} (rnnCalendar among them), got ${JSON.stringify(kinds)} and ${JSON.stringify(spec.rnnCalendar)}`, 'retrain with recur train timeseries');
   }
+  const alt = spec.alternating as unknown;
+  if (alt !== undefined && !(Array.isArray(alt) && alt.every((k) => kinds.includes(k)))) {
+    throw new CheckpointError(`model config alternating: expected calendar kinds of the model (${kinds.join(', ')}), got ${JSON.stringify(alt)}`, 'retrain with recur train timeseries');
+  }
   if (kinds.includes('cycle') && !(Number.isInteger(spec.period) && spec.period! >= 3)) {
     throw new CheckpointError(`model config period: expected an integer ≥ 3 for the 'cycle' calendar, got ${JSON.stringify(spec.period)}`, 'retrain with recur train timeseries');
   }

@@ -19,7 +19,7 @@ function linearOf(series: Series[], H: number): LinearStart {
 }
 
 test('on an AR(2) with a weekly season and a trend, the linear model forecasts the test span no worse than the AR(p) baseline (exactly it when its form wins)', () => {
-  for (const [seed, wins] of [[2, 'ar'], [1, 'arxh']] as const) { // which candidate wins forward in time
+  for (const [seed, wins] of [[4, 'ar'], [3, 'arxh'], [2, 'trend1']] as const) { // which candidate wins forward in time
     const rng = new Rng(seed);
     const values = new Float64Array(700);
     let a = 0;
@@ -154,7 +154,7 @@ test('with more lags than the AR order, the \'ar\' candidate is exactly the AR(p
 
 test('three years of a trending yearly season: with a full year in every forward fit the model beats naive and AR(p)', () => {
   // Seeds whose early forward folds (under a year) once chose a log or the last value and lost to AR(p).
-  for (const [seed, wins] of [[1, 'arx'], [2, 'trend'], [11, 'trend']] as const) {
+  for (const [seed, wins] of [[1, 'arx'], [2, 'trend'], [11, 'trend1']] as const) {
     const series = trendingYear(seed);
     const lin = linearOf(series, 7);
     assert.equal(lin.fit.candidate, wins, `seed ${seed}`);
@@ -265,6 +265,19 @@ test('five years of weekly data with a yearly wave and a trend: two seasons befo
     const lin = linearOf(series, 7);
     assert.deepEqual(lin.spec.harmonics, { year: 2 });
     assert.notEqual(lin.fit.candidate, 'naive', `seed ${seed}`);
+    assertBelowEveryBaseline(savedModelMase(series, lin), `seed ${seed}`);
+  }
+});
+
+test('25 years of quarterly data: the alternating quarter term completes the calendar, and lag 1 with the calendar and τ wins, below every baseline', () => {
+  for (const seed of [1, 4, 5]) {
+    const rng = new Rng(seed);
+    let e = 0;
+    const values = Float64Array.from({ length: 100 }, (_, i) => { e = 0.5 * e + rng.normal(); return 100 + 0.5 * i + [3, -2, 1, -2][i % 4]! + e; });
+    const series: Series[] = [{ key: '', values, times: Float64Array.from(values, (_, i) => Date.UTC(1960 + Math.floor(i / 4), 3 * (i % 4), 1)), features: [] }];
+    const lin = linearOf(series, 7);
+    assert.deepEqual(lin.spec.alternating, ['year']);
+    assert.equal(lin.fit.candidate, 'trend1', `seed ${seed}`);
     assertBelowEveryBaseline(savedModelMase(series, lin), `seed ${seed}`);
   }
 });

@@ -66,6 +66,9 @@ test('a stored calibration, volatility scale, trend or transform that is not wha
     (e: unknown) => e instanceof CheckpointError && /^model config harmonics: expected \{ day, week, year, cycle \} integers 1 … 6, got \{"year":2.5\}/.test(e.message));
   assert.throws(() => modelFromSpec({ ...config, harmonics: { month: 2 } }), (e: unknown) => e instanceof CheckpointError);
   assert.deepEqual(modelFromSpec({ ...config, calendar: ['cycle'], rnnCalendar: ['cycle'], period: 7, harmonics: { cycle: 3 } }).spec.calendar, ['cycle']);
+  assert.deepEqual(modelFromSpec({ ...config, calendar: ['year'], rnnCalendar: [], alternating: ['year'] }).spec.alternating, ['year']);
+  assert.throws(() => modelFromSpec({ ...config, calendar: ['year'], rnnCalendar: [], alternating: ['week'] }),
+    (e: unknown) => e instanceof CheckpointError && /^model config alternating: expected calendar kinds of the model \(year\), got \["week"\]/.test(e.message));
   assert.throws(() => modelFromSpec({ ...config, calendar: ['cycle'], rnnCalendar: [], period: null }),
     (e: unknown) => e instanceof CheckpointError && /^model config period: expected an integer ≥ 3 for the 'cycle' calendar, got null/.test(e.message));
   assert.throws(() => modelFromSpec({ ...config, calendar: ['month'] }),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { calendarFeatures, calendarKinds, cycleKind, futureTimes, parseTime, weekdaysOnly, harmonicsFor } from '../../../src/tasks/timeseries/time.js';
+import { alternatingFor, calendarFeatures, calendarKinds, cycleKind, futureTimes, parseTime, weekdaysOnly, harmonicsFor } from '../../../src/tasks/timeseries/time.js';
 
 const DAY = 86_400_000;
 
@@ -50,6 +50,26 @@ test('calendar harmonics: day of year 2 … 5 for monthly steps, 2 for weekly on
   assert.equal(expect.length, 10);
   expect.forEach((v, i) => assert.ok(Math.abs(out[i]! - v) < 1e-12, `column ${i}: ${out[i]} vs ${v}`));
   assert.equal(out[10], 0);
+});
+
+test('a season of 4 steps gets its alternating term, the cosine of harmonic 2, as one column after the harmonics', () => {
+  const DAY = 86_400_000;
+  assert.deepEqual(alternatingFor(['year'], 91 * DAY), ['year']); // quarterly: the first harmonic, then (−1)^quarter
+  assert.deepEqual(alternatingFor(['year'], 30.4 * DAY), []); // monthly: harmonics 1 … 5 (10 of 11 dummies' columns)
+  assert.deepEqual(alternatingFor(['week', 'year'], DAY), []); // 7 days: odd; a daily year: a smooth wave
+  assert.deepEqual(alternatingFor(['year'], 7 * DAY), []);
+  assert.deepEqual(alternatingFor(['cycle'], 1, 4), ['cycle']);
+  assert.deepEqual(alternatingFor(['cycle'], 1, 7), []);
+  assert.deepEqual(alternatingFor(['cycle'], 1, 6), []);
+  const quarters = [0, 3, 6, 9].map((m) => {
+    const out = new Float64Array(3);
+    calendarFeatures(out, 0, Date.UTC(2001, m, 1), ['year'], {}, 1, ['year']);
+    return out[2]!;
+  });
+  quarters.forEach((v, q) => assert.ok(Math.abs(v - (q % 2 === 0 ? 1 : -1)) < 0.01, `quarter ${q + 1}: ${v}`)); // cos(4π·phase) ≈ ±1
+  const out = new Float64Array(3);
+  calendarFeatures(out, 0, 11, ['cycle'], {}, 4, ['cycle']); // index 11 of period 4: phase 3/4, (−1)^11
+  assert.ok(Math.abs(out[2]! + 1) < 1e-12 && Math.abs(out[0]! + 1) < 1e-12, `${Array.from(out)}`);
 });
 
 test('a series without dates but with a period gets its phase as a calendar: index i of period m reads i/m modulo 1', () => {
