@@ -8,7 +8,7 @@ import { type Series, testStart } from './series.js';
 import { spansOf } from './task.js';
 import { type HighwayFit, fitHighway } from './highway.js';
 import { type PairedGain, pairedGain } from './paired.js';
-import { alternatingFor, calendarKinds, cycleKind, harmonicsFor, medianStep, weekdaysOnly } from './time.js';
+import { alternatingFor, calendarCycle, calendarKinds, cycleKind, harmonicsFor, medianStep, weekdaysOnly } from './time.js';
 
 /** Choices for `buildSpec`; unset ones are chosen from the training spans. */
 export interface SpecOptions {
@@ -38,7 +38,7 @@ export function buildSpec(series: readonly Series[], o: SpecOptions): TimeSeries
   const longest = series.reduce((a, b) => (b.values.length > a.values.length ? b : a));
   const end = testStart(longest.values.length);
   const times = longest.times;
-  const period = o.period !== undefined ? o.period : detectPeriod(longest.values, end);
+  const period = o.period !== undefined ? o.period : detectPeriod(longest.values, end, 400, times ? calendarCycle(medianStep(times)) : null);
   const calendar = o.calendar !== false ? cycleKind(times ? calendarKinds(times) : [], period) : [];
   let lags = o.lags ?? selectArOrder(longest.values, end);
   if (o.lags === undefined && period !== null && period <= 28) lags = Math.max(lags, period);

@@ -124,6 +124,12 @@ export function harmonicsFor(kinds: readonly CalendarKind[], step: number, tradi
   return out;
 }
 
+/** The steps of a year where that is a season's natural length (4 for quarterly steps, 12 for monthly), else null. */
+export function calendarCycle(step: number): number | null {
+  const P = Math.round(YEAR / step);
+  return P === 4 || P === 12 ? P : null;
+}
+
 /**
  * The kinds whose season has 4 steps (the day of year for quarterly steps, a 'cycle' of period 4): they also get
  * the alternating term, harmonic 2, as one column, its cosine ((−1)^i at step i; its sine is 0 at every step),

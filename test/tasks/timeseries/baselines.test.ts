@@ -39,6 +39,14 @@ test('seasonal period detection finds a weekly season under AR(2) noise, not one
   let e = 0;
   const quarterly = Float64Array.from({ length: 48 }, (_, i) => { e = 0.5 * e + rng.normal(); return 200 + i + [5, -3, 8, -10][i % 4]! + e; });
   assert.equal(detectPeriod(quarterly, 38), 4);
+  // a pattern that is mostly alternating echoes at lag 2 nearly as high as at 4: the calendar's cycle decides
+  for (let seed = 1; seed <= 5; seed++) {
+    const r = new Rng(seed);
+    let u = 0;
+    const q = Float64Array.from({ length: 100 }, (_, i) => { u = 0.5 * u + r.normal(); return 100 + 0.5 * i + [3, -2, 1, -2][i % 4]! + u; });
+    assert.equal(detectPeriod(q, 80), 2, `seed ${seed}`);
+    assert.equal(detectPeriod(q, 80, 400, 4), 4, `seed ${seed}`);
+  }
 });
 
 test('seasonal period detection finds a weekly and a yearly season, and none in white noise', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { alternatingFor, calendarFeatures, calendarKinds, cycleKind, futureTimes, parseTime, weekdaysOnly, harmonicsFor } from '../../../src/tasks/timeseries/time.js';
+import { alternatingFor, calendarCycle, calendarFeatures, calendarKinds, cycleKind, futureTimes, parseTime, weekdaysOnly, harmonicsFor } from '../../../src/tasks/timeseries/time.js';
 
 const DAY = 86_400_000;
 
@@ -61,6 +61,7 @@ test('a season of 4 steps gets its alternating term, the cosine of harmonic 2, a
   assert.deepEqual(alternatingFor(['cycle'], 1, 4), ['cycle']);
   assert.deepEqual(alternatingFor(['cycle'], 1, 7), []);
   assert.deepEqual(alternatingFor(['cycle'], 1, 6), []);
+  assert.deepEqual([91 * DAY, 30.4 * DAY, 7 * DAY, DAY].map(calendarCycle), [4, 12, null, null]); // a year's steps, where a season
   const quarters = [0, 3, 6, 9].map((m) => {
     const out = new Float64Array(3);
     calendarFeatures(out, 0, Date.UTC(2001, m, 1), ['year'], {}, 1, ['year']);
