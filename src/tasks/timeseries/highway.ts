@@ -62,9 +62,10 @@ interface Rows { X: Float64Array; y: Float64Array; N: number; idx: number[] }
  *   λ·N by the same cross-validation (its own λ): the form of a trend and a season under AR(1) noise,
  *   y_t − m_t = φ·(y_{t−1} − m_{t−1}) + ε_t with m_t linear in τ and the calendar, which the candidates over
  *   every lag over-fit on short series. Quarterly seasons over 25 years, seeds 1–40: losses to a baseline 20 → 11
- *   of 80; 5 years of weekly data 6 → 1; with the alternating quarter term (`alternatingFor`), on 12 kinds of seasonal series 55 → 41 of 960 (see the README). Not with
- *   level 'anchored' (log series): τ in the changes is then a drift that grows, a quadratic trend in the level
- *   (airline-like series: worst test ratio to the best baseline 1.15 → 1.47);
+ *   of 80; 5 years of weekly data 6 → 1; with the alternating quarter term (`alternatingFor`), 12 kinds of
+ *   seasonal series 55 → 41 of 960 (see the README). Not with level 'anchored' (log series): τ in the changes is
+ *   then a drift that grows, a quadratic trend in the level (airline-like series: worst test ratio to the best
+ *   baseline 1.15 → 1.47);
  * - 'ar': lags 1 … q only, no ridge, q the BIC order of the longest series (with level 'absolute' exactly
  *   the AR(q)-with-intercept baseline: z_t = c + Σ φ_k z_{t−k} is linear in a_t);
  * - 'lags': lags 1 … p (seasonal ones included), no calendar, no ridge;

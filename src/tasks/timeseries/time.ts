@@ -140,7 +140,7 @@ export function calendarCycle(step: number): number | null {
  * MASE 0.275 → 0.276).
  */
 export function alternatingFor(kinds: readonly CalendarKind[], step: number, period: number | null = null): CalendarKind[] {
-  return kinds.filter((k) => (k === 'cycle' && period === 4) || (k === 'year' && Math.round(YEAR / step) === 4));
+  return kinds.filter((k) => (k === 'cycle' && period === 4) || (k === 'year' && calendarCycle(step) === 4));
 }
 
 /**

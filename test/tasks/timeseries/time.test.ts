@@ -53,7 +53,6 @@ test('calendar harmonics: day of year 2 … 5 for monthly steps, 2 for weekly on
 });
 
 test('a season of 4 steps gets its alternating term, the cosine of harmonic 2, as one column after the harmonics', () => {
-  const DAY = 86_400_000;
   assert.deepEqual(alternatingFor(['year'], 91 * DAY), ['year']); // quarterly: the first harmonic, then (−1)^quarter
   assert.deepEqual(alternatingFor(['year'], 30.4 * DAY), []); // monthly: harmonics 1 … 5 (10 of 11 dummies' columns)
   assert.deepEqual(alternatingFor(['week', 'year'], DAY), []); // 7 days: odd; a daily year: a smooth wave
