@@ -7,7 +7,7 @@
 // --csv DIR also writes each series to DIR/<kind>_<seed>.csv (date,value; value alone for the kinds without dates),
 // for full runs of `recur train timeseries`.
 // The linear start is the saved model whenever the recurrent part is not kept (on nearly all of these in full
-// runs: 2 of 180 runs of nine kinds kept it, both daily AR(2); see the README).
+// runs: none of 180 runs of nine kinds kept it; see the README).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildLinear } from '../build/src/tasks/timeseries/setup.js';

@@ -20,9 +20,9 @@ export interface HighwayFit {
   cvGainSe: number;
   /** Which candidate won: 'arx' (ridge, lags and calendar), 'arxh' (the same with every calendar harmonic),
    * 'trend' (the 'arx' inputs plus the trend column τ), 'trendh' (those of 'arxh' plus τ),
-   * 'trend1' (lag 1, every calendar column and τ), 'ar' (lags 1 … q, q the BIC order), 'diff' (the AR of the changes: 'ar' with its unit root imposed),
-   * 'diff0' (the same without its drift), 'lags' (all lags, no calendar), 'naive'. */
-  candidate: 'arx' | 'arxh' | 'trend' | 'trendh' | 'trend1' | 'ar' | 'diff' | 'diff0' | 'lags' | 'naive';
+   * 'trendar' (every calendar column, τ and lags 1 … the residuals' AR order), 'ar' (lags 1 … q, q the BIC
+   * order), 'diff' (the AR of the changes: 'ar' with its unit root imposed), 'diff0' (the same without its drift), 'lags' (all lags, no calendar), 'naive'. */
+  candidate: 'arx' | 'arxh' | 'trend' | 'trendh' | 'trendar' | 'ar' | 'diff' | 'diff0' | 'lags' | 'naive';
   /** The same candidate refitted on every target before the test span (validation spans included), for
    * the final model when the recurrent part is not kept; the last value when that is the start. */
   refit: Float64Array;
@@ -58,14 +58,17 @@ interface Rows { X: Float64Array; y: Float64Array; N: number; idx: number[] }
  * - 'trend', with a trend column τ in the spec (see setup.ts): every input but the extra harmonics, plain least
  *   squares; 'trendh' with them too (daily AR(2) + weekly season + trend, 40 seeds: losses to a baseline 11 →
  *   8 of 80 with 'trendh', where 'arxh' alone, without τ, lost a week ahead what it won a day ahead);
- * - 'trend1', with τ and level 'absolute': the last value, every calendar column (harmonics too) and τ, ridge
- *   λ·N by the same cross-validation (its own λ): the form of a trend and a season under AR(1) noise,
- *   y_t − m_t = φ·(y_{t−1} − m_{t−1}) + ε_t with m_t linear in τ and the calendar, which the candidates over
- *   every lag over-fit on short series. Quarterly seasons over 25 years, seeds 1–40: losses to a baseline 20 → 11
- *   of 80; 5 years of weekly data 6 → 1; with the alternating quarter term (`alternatingFor`), 12 kinds of
- *   seasonal series 55 → 41 of 960 (see the README). Not with level 'anchored' (log series): τ in the changes is
- *   then a drift that grows, a quadratic trend in the level (airline-like series: worst test ratio to the best
- *   baseline 1.15 → 1.47);
+ * - 'trendar', with τ, a calendar and level 'absolute': every calendar column (harmonics too), τ, and lags 1 … r,
+ *   r the BIC order of an AR on the residuals of z on those columns (`residualArOrder`), ridge λ·N by the same
+ *   cross-validation (its own λ): the form of a trend and a season under AR(r) noise, y_t − m_t =
+ *   Σ φ_k·(y_{t−k} − m_{t−k}) + ε_t with m_t linear in τ and the calendar, which the candidates over every lag
+ *   over-fit on short series. With r = 1 (the residual order of every synthetic kind but one): quarterly
+ *   seasons over 25 years, seeds 1–40, losses to a baseline 20 → 11 of 80; 5 years of weekly data 6 → 1; with the
+ *   alternating quarter term (`alternatingFor`), 12 kinds of seasonal series 55 → 41 of 960 (see the README).
+ *   With r from the residuals, daily AR(2) noise gets r = 2: its worst test ratio to the best baseline 1.277 →
+ *   1.086. Not with level 'anchored' (log series): τ in the changes is then a drift that grows, a quadratic trend
+ *   in the level (airline-like series: worst test ratio to the best baseline 1.15 → 1.47). Without a calendar it
+ *   would be the 'ar' form plus τ, a near-duplicate whose forward wins on a stationary AR(2) were noise;
  * - 'ar': lags 1 … q only, no ridge, q the BIC order of the longest series (with level 'absolute' exactly
  *   the AR(q)-with-intercept baseline: z_t = c + Σ φ_k z_{t−k} is linear in a_t);
  * - 'lags': lags 1 … p (seasonal ones included), no calendar, no ridge;
@@ -165,7 +168,9 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
   const all = Array.from({ length: K }, (_, k) => k);
   const noTrendH = all.filter((k) => !spec.trend || k !== p + C - 1);
   const noTrend = noTrendH.filter((k) => !isExtra(k));
-  const lagOneAndCalendar = all.filter((k) => k === 0 || k >= p); // 'trend1''s: the last value, every calendar column, τ
+  // 'trendar''s: every calendar column, τ, and lags 1 … the AR order of the residuals of z on them
+  const withTrendAr = spec.trend !== undefined && spec.level === 'absolute' && spec.calendar.length > 0;
+  const trendAr = withTrendAr ? all.filter((k) => k < Math.min(p, residualArOrder(longest, C)) || k >= p) : [];
   const folds = Array.from({ length: FOLDS }, (_, f) => ({ fit: pick((n) => full[n]! && fold[n] !== f), held: pick((n) => fold[n] === f) }));
   const cvRidge = (use: readonly number[]): number => {
     let best = RIDGE_GRID[0]!;
@@ -190,7 +195,7 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
     ...(E > 0 ? [ls('arxh', noTrendH, ridgeH)] : []),
     ...(spec.trend ? [ls('trend', all.filter((k) => !isExtra(k)))] : []),
     ...(spec.trend && E > 0 ? [ls('trendh', all)] : []),
-    ...(spec.trend && spec.level === 'absolute' ? [ls('trend1', lagOneAndCalendar, cvRidge(lagOneAndCalendar))] : []),
+    ...(withTrendAr ? [ls('trendar', trendAr, cvRidge(trendAr))] : []),
     ls('ar', cols(q), 0, true),
     ...(q < p || C > 0 ? [ls('lags', cols(p))] : []),
     ...(spec.period === null ? [ls('diff', cols(q).slice(1), 0, true)] : []),
@@ -252,6 +257,18 @@ export function seasonSteps(spec: Pick<TimeSeriesSpec, 'period' | 'calendar' | '
 export function forwardStart(len: number, season: number, minFit = 0): number {
   const seasons = 2 * season <= 0.6 * len ? 2 * season : season <= len / 2 ? season : 0;
   return Math.max(len / FOLDS, seasons, Math.min(len / 2, minFit));
+}
+
+/** The BIC order of an AR on the residuals of z on its C calendar (and τ) columns and an intercept, before the test span. */
+function residualArOrder(s: PreparedSeries, C: number): number {
+  const end = spansOf(s.n).testStart;
+  const M = C + 1;
+  const X = new Float64Array(end * M);
+  for (let t = 0; t < end; t++) { for (let c = 0; c < C; c++) X[t * M + c] = s.cov[t * C + c]!; X[t * M + C] = 1; }
+  const y = Float64Array.from(s.z.subarray(0, end));
+  const b = leastSquares(X, y, end, M);
+  const r = y.map((v, t) => { let f = 0; for (let c = 0; c < M; c++) f += X[t * M + c]! * b[c]!; return v - f; });
+  return selectArOrder(r, end);
 }
 
 /** Least squares on the columns `cols` of d.X only (ridge λ, default ≈ 0), as a full K-vector (zeros elsewhere). */

@@ -139,7 +139,7 @@ export interface LinearStart {
 
 /**
  * `buildSpec`, `prepareAll` and `fitHighway` in one; the spec keeps its trend column τ only when one of the
- * highway's candidates with τ ('trend', 'trendh', 'trend1') wins forward in time (else it is rebuilt without one). With transform 'auto', when `autoTransform` says 'log'
+ * highway's candidates with τ ('trend', 'trendh', 'trendar') wins forward in time (else it is rebuilt without one). With transform 'auto', when `autoTransform` says 'log'
  * the untransformed model is fitted too, and it replaces the log one when its highway's one-step forecasts,
  * forward in time (`HighwayFit.forwardMase`, errors in the series' own units), beat the log one's by one
  * standard error of the paired sub-block gains: max/min ≥ 3 also holds for an additive season or trend
@@ -158,7 +158,7 @@ export function buildLinear(series: readonly Series[], o: SpecOptions, H: number
   // The trend column stays in the spec only when its candidate wins; else the model is built without it.
   const make = (transform: Transform | 'auto'): Omit<LinearStart, 'transformGain'> => {
     const withTrend = fitted({ ...o, transform, trend: o.trend ?? true });
-    return withTrend.spec.trend && !['trend', 'trendh', 'trend1'].includes(withTrend.fit.candidate) ? fitted({ ...o, transform, trend: false }) : withTrend;
+    return withTrend.spec.trend && !['trend', 'trendh', 'trendar'].includes(withTrend.fit.candidate) ? fitted({ ...o, transform, trend: false }) : withTrend;
   };
   const first = make(o.transform ?? 'auto');
   if ((o.transform ?? 'auto') !== 'auto' || first.spec.transform === 'none') return { ...first, transformGain: null };

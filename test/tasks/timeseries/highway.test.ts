@@ -19,7 +19,7 @@ function linearOf(series: Series[], H: number): LinearStart {
 }
 
 test('on an AR(2) with a weekly season and a trend, the linear model forecasts the test span no worse than the AR(p) baseline (exactly it when its form wins)', () => {
-  for (const [seed, wins] of [[4, 'ar'], [3, 'arxh'], [2, 'trend1']] as const) { // which candidate wins forward in time
+  for (const [seed, wins] of [[4, 'ar'], [3, 'arxh'], [2, 'trendar']] as const) { // which candidate wins forward in time
     const rng = new Rng(seed);
     const values = new Float64Array(700);
     let a = 0;
@@ -136,7 +136,7 @@ test('the first forward fit holds at least 3 targets per weight where half the t
 });
 
 test('with more lags than the AR order, the \'ar\' candidate is exactly the AR(p) baseline: fitted on the same targets', () => {
-  for (const seed of [1, 3]) {
+  for (const seed of [1, 7]) { // seeds where it wins forward in time (on seed 3 'trendar', AR(2) plus a spurious 74-step cycle and τ, does)
     const rng = new Rng(seed);
     let a = 0;
     let b = 0;
@@ -154,7 +154,7 @@ test('with more lags than the AR order, the \'ar\' candidate is exactly the AR(p
 
 test('three years of a trending yearly season: with a full year in every forward fit the model beats naive and AR(p)', () => {
   // Seeds whose early forward folds (under a year) once chose a log or the last value and lost to AR(p).
-  for (const [seed, wins] of [[1, 'arx'], [2, 'trend'], [11, 'trend1']] as const) {
+  for (const [seed, wins] of [[1, 'arx'], [2, 'trend'], [11, 'trendar']] as const) {
     const series = trendingYear(seed);
     const lin = linearOf(series, 7);
     assert.equal(lin.fit.candidate, wins, `seed ${seed}`);
@@ -277,7 +277,7 @@ test('25 years of quarterly data: the alternating quarter term completes the cal
     const series: Series[] = [{ key: '', values, times: Float64Array.from(values, (_, i) => Date.UTC(1960 + Math.floor(i / 4), 3 * (i % 4), 1)), features: [] }];
     const lin = linearOf(series, 7);
     assert.deepEqual(lin.spec.alternating, ['year']);
-    assert.equal(lin.fit.candidate, 'trend1', `seed ${seed}`);
+    assert.equal(lin.fit.candidate, 'trendar', `seed ${seed}`);
     assertBelowEveryBaseline(savedModelMase(series, lin), `seed ${seed}`);
   }
 });
