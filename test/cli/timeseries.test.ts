@@ -88,21 +88,51 @@ test('a CSV without dates: the detected period is the calendar (its phase from t
   assert.equal(s['period'], 7);
   assert.deepEqual(s['calendar'], ['cycle']);
   assert.deepEqual(s['harmonics'], { cycle: 3 });
+  assertBelowEveryBaseline(s);
+  const rows = forecastMatchesPredictor(out, file, ys, null);
+  assert.deepEqual(rows.map((row) => row['step']), ['420', '421', '422']); // index stamps after the last row
+});
+
+test('25 years of quarterly data: period 4, the alternating quarter term, forecasts on quarter starts that the streaming predictor repeats', () => {
+  const rng = new Rng(4);
+  let e = 0;
+  const ys = Array.from({ length: 100 }, (_, i) => { e = 0.5 * e + rng.normal(); return 100 + 0.5 * i + [3, -2, 1, -2][i % 4]! + e; });
+  const dates = ys.map((_, i) => Date.UTC(1960 + Math.floor(i / 4), 3 * (i % 4), 1));
+  const file = join(dir, 'quarterly.csv');
+  writeFileSync(file, `date,y\n${ys.map((v, i) => `${new Date(dates[i]!).toISOString().slice(0, 10)},${v.toFixed(4)}`).join('\n')}\n`);
+  const out = join(dir, 'quarterly');
+  const r = recur(['train', 'timeseries', '--csv', file, '--target', 'y', '--time', 'date', '--steps', '3', ...tiny, '--out', out, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as Record<string, any>;
+  assert.equal(s['period'], 4);
+  assert.deepEqual(s['alternating'], ['year']);
+  assert.equal(s['highway'], 'trendar');
+  assertBelowEveryBaseline(s);
+  const rows = forecastMatchesPredictor(out, file, ys, Float64Array.from(dates));
+  assert.deepEqual(rows.map((row) => row['date']), ['1985-01-01', '1985-04-01', '1985-07-01']);
+});
+
+/** The model's test MASE in a `--json` report is below every baseline's at h = 1 and 7. */
+function assertBelowEveryBaseline(s: Record<string, any>): void {
   for (const h of ['1', '7']) {
     for (const [name, b] of Object.entries(s['baselines'] as Record<string, Record<string, { mase: number }>>)) {
       assert.ok(s['horizons'][h]['mase'] < b[h]!.mase, `h=${h}: model ${s['horizons'][h]['mase']}, ${name} ${b[h]!.mase}`);
     }
   }
+}
+
+/** `recur forecast` of the model in `out` from `file`, 3 steps, whose means the streaming predictor fed `ys` repeats; its rows. */
+function forecastMatchesPredictor(out: string, file: string, ys: number[], times: Float64Array | null): Record<string, number | string>[] {
   const j = recur(['forecast', out, '--csv', file, '--horizon', '3', '--json']);
   assert.equal(j.status, 0, j.stderr);
   const rows = (JSON.parse(j.stdout) as { forecasts: Record<string, number | string>[] }).forecasts;
-  assert.deepEqual(rows.map((row) => row['step']), ['420', '421', '422']); // index stamps after the last row
   const saved = loadModelFile(join(out, 'model.safetensors'));
   const { model, spec } = modelFromSpec(saved.config);
   loadWeightsInto(model, saved.tensors);
-  const p = new StreamingPredictor(model, spec, { values: Float64Array.from(ys), times: null, features: [] });
+  const p = new StreamingPredictor(model, spec, { values: Float64Array.from(ys), times, features: [] });
   p.forecast(3, 200, new Rng(1)).forEach((f, h) => assert.ok(Math.abs(f.mean - Number(rows[h]!['mean'])) < 1e-4 * (1 + Math.abs(f.mean)), `h=${h + 1}: ${f.mean} vs ${rows[h]!['mean']}`));
-});
+  return rows;
+}
 
 test('rain with --transform log1p: the model file keeps c, and no forecast or interval bound is negative', () => {
   const out = join(dir, 'rain');
