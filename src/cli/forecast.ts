@@ -31,7 +31,7 @@ looks at its last W values). Series the model was not trained on are scaled by t
   --json             print JSON instead of CSV
   --samples N        sample paths for the intervals of steps 2…H (default 200)
   --seed N           seed of the sample paths (default 1)
-  --skip-bad         leave out rows with missing or non-numeric cells (counted on stderr)
+  --skip-bad         leave out rows with missing or non-numeric cells, or a repeated date's later rows (counted on stderr)
 The point forecast feeds each step's predicted mean back as the next input; the intervals come from sample
 paths that feed draws back, so they widen as errors compound, then stretched by the per-horizon calibration
 stored in the model (split conformal on the training run's validation spans; beyond its horizons, the last).`;

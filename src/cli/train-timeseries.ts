@@ -51,7 +51,8 @@ data:
                        counted from the first row is the calendar
   --features COL,...   extra numeric columns read as lagged inputs (held at their last value when forecasting)
   --group COL          one series per value of COL (e.g. symbol); one shared model, each series scaled alone
-  --skip-bad           leave out rows with a missing or non-numeric cell (counted) instead of failing
+  --skip-bad           leave out rows with a missing or non-numeric cell, or a date that repeats within a series
+                       (its later rows), counted, instead of failing
 model:
   --horizon H          forecast steps reported (default ${TIMESERIES_DEFAULTS.horizon})
   --window W           observations the model reads before forecasting (default min(64, what the data allow))

@@ -3,7 +3,7 @@
 // training span only, as DeepAR scales each item by its own statistics.
 import { ConfigError, DataError } from '../../errors.js';
 import { type CsvTable, columnIndex, numericRows, parseNumber } from './csv.js';
-import { parseTime } from './time.js';
+import { formatTime, parseTime } from './time.js';
 
 /** Which columns make the series (names as in the CSV header). */
 export interface SeriesColumns {
@@ -38,7 +38,9 @@ export interface Scaling {
 /**
  * Reads series from a table. Rows with a missing or non-numeric target/feature cell, or an unreadable time,
  * throw a DataError naming row and column, or (with `skipBad`) are left out and counted in `skipped`.
- * Each group keeps the file's row order unless a time column is given, then it is sorted by time.
+ * Each group keeps the file's row order unless a time column is given, then it is sorted by time; a time
+ * stamp that repeats within a group is a DataError naming both rows, or (with `skipBad`) its later rows are
+ * left out and counted: one series has one value per step.
  */
 export function seriesFromTable(t: CsvTable, cols: SeriesColumns, skipBad = false): { series: Series[]; skipped: number } {
   const features = cols.features ?? [];
@@ -53,7 +55,7 @@ export function seriesFromTable(t: CsvTable, cols: SeriesColumns, skipBad = fals
   const { keep, skipped: badNumbers } = numericRows(t, all, skipBad);
   let skipped = badNumbers;
   const idx = all.map((c) => t.header.indexOf(c));
-  const groups = new Map<string, { v: number[][]; time: number[] }>();
+  const groups = new Map<string, { v: number[][]; time: number[]; row: number[] }>();
   for (const r of keep) {
     const row = t.rows[r]!;
     let time = NaN;
@@ -68,14 +70,28 @@ export function seriesFromTable(t: CsvTable, cols: SeriesColumns, skipBad = fals
     }
     const key = gi >= 0 ? row[gi]!.trim() : '';
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { v: all.map(() => []), time: [] }));
+    if (!g) groups.set(key, (g = { v: all.map(() => []), time: [], row: [] }));
     idx.forEach((c, k) => g!.v[k]!.push(parseNumber(row[c]!)!));
     g.time.push(time);
+    g.row.push(r);
   }
   const series: Series[] = [];
   for (const [key, g] of groups) {
-    const order = g.time.map((_, i) => i);
-    if (ti.length > 0) order.sort((a, b) => g.time[a]! - g.time[b]! || a - b);
+    let order = g.time.map((_, i) => i);
+    if (ti.length > 0) {
+      order.sort((a, b) => g.time[a]! - g.time[b]! || a - b);
+      const repeats = order.filter((i, k) => k > 0 && g.time[i] === g.time[order[k - 1]!]);
+      if (repeats.length > 0 && !skipBad) {
+        const later = repeats[0]!;
+        const first = order[order.indexOf(later) - 1]!;
+        const at = (i: number): string => `${g.row[i]! + 1} (line ${t.lines[g.row[i]!] ?? g.row[i]! + 2})`;
+        throw new DataError(`${t.source} rows ${at(first)} and ${at(later)}${key ? ` (${cols.group} '${key}')` : ''}, column '${timeCols.join(',')}': expected one row per time stamp, got ${formatTime(g.time[later]!)} twice`,
+          cols.group ? 'remove the repeated rows, or pass --skip-bad to keep the first of each' : 'remove the repeated rows, pass --group COL if the file holds several series, or --skip-bad to keep the first of each');
+      }
+      skipped += repeats.length;
+      const dropped = new Set(repeats);
+      order = order.filter((i) => !dropped.has(i));
+    }
     const pick = (a: number[]): Float64Array => Float64Array.from(order, (i) => a[i]!);
     series.push({ key, values: pick(g.v[0]!), times: ti.length > 0 ? pick(g.time) : null, features: g.v.slice(1).map(pick) });
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { DataError } from '../../../src/errors.js';
 import { fitScaling, seriesFromTable, testStart } from '../../../src/tasks/timeseries/series.js';
 import { parseCsv } from '../../../src/tasks/timeseries/csv.js';
 import { buildSpec, prepareAll } from '../../../src/tasks/timeseries/setup.js';
@@ -15,6 +16,16 @@ test('groups split by their column and sort by time', () => {
   const t = parseCsv('sym,date,p\nA,2000-01-03,3\nB,2000-01-01,10\nA,2000-01-01,1\nA,2000-01-02,2\nB,2000-01-02,20\n');
   const { series } = seriesFromTable(t, { target: 'p', time: ['date'], group: 'sym' });
   assert.deepEqual(series.map((s) => [s.key, Array.from(s.values)]), [['A', [1, 2, 3]], ['B', [10, 20]]]);
+});
+
+test('a time stamp twice in one series is a DataError naming both rows, or with skipBad its later row is dropped and counted', () => {
+  const t = parseCsv('sym,date,p\nA,2000-01-02,2\nB,2000-01-02,20\nA,2000-01-01,1\nA,2000-01-02,9\n', 'prices.csv');
+  assert.throws(() => seriesFromTable(t, { target: 'p', time: ['date'], group: 'sym' }), (e: unknown) => e instanceof DataError &&
+    e.message === "prices.csv rows 1 (line 2) and 4 (line 5) (sym 'A'), column 'date': expected one row per time stamp, got 2000-01-02 twice");
+  assert.throws(() => seriesFromTable(t, { target: 'p', time: ['date'] }), (e: unknown) => e instanceof DataError && /--group COL/.test(e.hint ?? ''));
+  const { series, skipped } = seriesFromTable(t, { target: 'p', time: ['date'], group: 'sym' }, true);
+  assert.deepEqual(series.map((s) => [s.key, Array.from(s.values)]), [['A', [1, 2]], ['B', [20]]]); // the first of the two kept
+  assert.equal(skipped, 1);
 });
 
 test('scaling is fitted on the training span only: changing the test span changes nothing', () => {
