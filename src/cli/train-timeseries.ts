@@ -16,6 +16,7 @@ import { finalizeModel } from '../tasks/timeseries/select.js';
 import { type Series, seriesFromTable } from '../tasks/timeseries/series.js';
 import { type HighwayFit, buildLinear } from '../tasks/timeseries/setup.js';
 import { TimeSeriesTask } from '../tasks/timeseries/task.js';
+import { timeGaps } from '../tasks/timeseries/time.js';
 import { Rng } from '../tensor/rng.js';
 import { choice, int, num } from './args.js';
 import type { Io } from './io.js';
@@ -124,6 +125,7 @@ export function setupTimeseries(v: Values, rng: Rng, keep: (t: TimeSeriesTask, l
     optimizer: new Adam(model.namedParameters().filter(([n]) => !n.startsWith('highway.')), { lr: 3e-3 }),
     defaults: { lr: 3e-3, schedule: 'cosine', clip: 1, evalEvery: 100, logEvery: 25, checkpointEvery: 500 },
     summary: { csv: v['csv'], target: spec.columns.target, series: series.length, points: series.reduce((a, b) => a + b.values.length, 0), skipped_rows: skipped,
+      time_gaps: series.reduce((u, x) => u + (x.times ? timeGaps(x.times, spec.step, spec.weekdaysOnly) : 0), 0),
       cell: spec.model.cell, hidden: spec.model.hidden, layers: spec.model.layers, window: spec.window, lags: spec.lags, period: spec.period, transform: spec.transform, level: spec.level,
       ...(transformGain ? { transform_gain: +transformGain.mean.toPrecision(4), transform_gain_se: +transformGain.se.toPrecision(4) } : {}),
       calendar: spec.calendar, harmonics: spec.harmonics ?? {}, alternating: spec.alternating ?? [], highway: fit.candidate, ridge: Number.isFinite(fit.ridge) ? fit.ridge : 'infinite (last value)',

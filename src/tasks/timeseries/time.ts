@@ -179,6 +179,19 @@ export function futureTimes(last: number, step: number, count: number, skipWeeke
   return out;
 }
 
+/**
+ * How many stamps come later than one step after the one before them (by `futureTimes`: calendar months for
+ * monthly to yearly steps, weekdays for trading days; later by more than half a step): a missing month, a
+ * trading holiday. The model reads the rows as consecutive steps, so a run reports these.
+ * @example
+ * timeGaps([Date.UTC(2000, 0, 1), Date.UTC(2000, 1, 1), Date.UTC(2000, 3, 1)], 31 * 86_400_000, false); // 1: March is missing
+ */
+export function timeGaps(times: ArrayLike<number>, step: number, skipWeekends: boolean): number {
+  let gaps = 0;
+  for (let i = 1; i < times.length; i++) if (times[i]! > futureTimes(times[i - 1]!, step, 1, skipWeekends)[0]! + step / 2) gaps++;
+  return gaps;
+}
+
 /** ISO text of a time stamp for output files: a date when it falls on midnight UTC, else date and time. */
 export function formatTime(ms: number): string {
   if (Math.abs(ms) < 1e9) return String(ms);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { alternatingFor, calendarCycle, calendarFeatures, calendarKinds, cycleKind, futureTimes, parseTime, weekdaysOnly, harmonicsFor } from '../../../src/tasks/timeseries/time.js';
+import { alternatingFor, calendarCycle, calendarFeatures, calendarKinds, cycleKind, futureTimes, parseTime, timeGaps, weekdaysOnly, harmonicsFor } from '../../../src/tasks/timeseries/time.js';
 
 const DAY = 86_400_000;
 
@@ -50,6 +50,15 @@ test('calendar harmonics: day of year 2 … 5 for monthly steps, 2 for weekly on
   assert.equal(expect.length, 10);
   expect.forEach((v, i) => assert.ok(Math.abs(out[i]! - v) < 1e-12, `column ${i}: ${out[i]} vs ${v}`));
   assert.equal(out[10], 0);
+});
+
+test('time gaps: stamps later than one step after the one before (a missing month, a trading holiday), not weekends or short months', () => {
+  const months = [0, 1, 2, 4, 5].map((m) => Date.UTC(2001, m, 1)); // April missing
+  assert.equal(timeGaps(months, 31 * DAY, false), 1);
+  assert.equal(timeGaps([0, 1, 2].map((m) => Date.UTC(2001, m, 31)), 31 * DAY, false), 0); // month ends: Feb 28 is on time
+  const trading = [1, 2, 5, 8, 9].map((d) => Date.UTC(2024, 0, d)); // Mon 1, Tue 2, Fri 5, Mon 8, Tue 9
+  assert.equal(timeGaps(trading, DAY, true), 1); // Tue 2 → Fri 5 skips two weekdays; Fri 5 → Mon 8 is a weekend
+  assert.equal(timeGaps([0, 7, 14, 28].map((d) => Date.UTC(2024, 0, 1 + d)), 7 * DAY, false), 1);
 });
 
 test('a season of 4 steps gets its alternating term, the cosine of harmonic 2, as one column after the harmonics', () => {
