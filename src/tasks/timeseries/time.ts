@@ -106,10 +106,11 @@ export function calendarFeatures(out: Float32Array | Float64Array, offset: numbe
 /**
  * The harmonics that describe every seasonal shape of the calendar kinds a series with this step has, as
  * many columns as season dummies (but an alternating one, except at 4 steps: `alternatingFor`): the day of
- * year for P = 365.2425 days / step ≤ 12 steps a year (monthly: ⌊(P − 1)/2⌋ = 5, 10 columns; daily data keeps one smooth yearly wave, the rest left
- * to lags), the day of week 3 (6 columns for 7 days; 2 for trading days, 4 for 5). Where lags do not reach the
- * season, a smooth wave and its first overtone: the day of year 2 for weekly steps (P ≤ 60). The same rule for
- * the 'cycle' of `period` steps: ⌊(period − 1)/2⌋ up to 12 steps, 2 up to 60. Kinds left at 1 are omitted.
+ * year for P = 365.2425 days / step ≤ 12 steps a year (monthly: ⌊(P − 1)/2⌋ = 5, 10 columns; daily data keeps
+ * one smooth yearly wave, the rest left to lags), the day of week 3 (6 columns for 7 days; 2 for trading days,
+ * 4 for 5). Where lags do not reach the season, a smooth wave and its first overtone: the day of year 2 for
+ * weekly steps (P ≤ 60). The same rule for the 'cycle' of `period` steps: ⌊(period − 1)/2⌋ up to 12 steps, 2 up
+ * to 60. Kinds left at 1 are omitted.
  */
 export function harmonicsFor(kinds: readonly CalendarKind[], step: number, tradingDays: boolean, period: number | null = null): Harmonics {
   const out: Harmonics = {};
