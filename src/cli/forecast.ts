@@ -78,7 +78,7 @@ export function forecastCommand(argv: string[], io: Io): number {
       title: `${c.target}${s.key ? ` (${s.key})` : ''}: ${H}-step forecast`,
       history: Array.from({ length: show }, (_, i) => ({ t: i - show + 1, y: ys[s.n - show + i]! })),
       forecast: Array.from({ length: H }, (_, h) => ({ t: h + 1, mean: f.mean[h]!, lo80: f.lo80[h]!, hi80: f.hi80[h]!, lo95: f.lo95[h]!, hi95: f.hi95[h]! })),
-      time: c.time.length > 0 ? { last: s.times[s.n - 1]!, step: spec.step } : null,
+      time: c.time.length > 0 ? (t: number) => s.times[s.n - 1 + t]! : null, // the observed stamps, then the future ones
     }));
     io.err(`wrote ${values.plot}`);
   }

@@ -93,7 +93,7 @@ test('a CSV without dates: the detected period is the calendar (its phase from t
   assert.deepEqual(rows.map((row) => row['step']), ['420', '421', '422']); // index stamps after the last row
 });
 
-test('25 years of quarterly data: period 4, the alternating quarter term, forecasts on quarter starts that the streaming predictor repeats', () => {
+test('25 years of quarterly data: period 4, the alternating quarter term, forecasts and plot labels on quarter starts, the streaming predictor repeating them', () => {
   const rng = new Rng(4);
   let e = 0;
   const ys = Array.from({ length: 100 }, (_, i) => { e = 0.5 * e + rng.normal(); return 100 + 0.5 * i + [3, -2, 1, -2][i % 4]! + e; });
@@ -110,6 +110,10 @@ test('25 years of quarterly data: period 4, the alternating quarter term, foreca
   assertBelowEveryBaseline(s);
   const rows = forecastMatchesPredictor(out, file, ys, Float64Array.from(dates));
   assert.deepEqual(rows.map((row) => row['date']), ['1985-01-01', '1985-04-01', '1985-07-01']);
+  const plot = recur(['forecast', out, '--csv', file, '--horizon', '8', '--plot', join(dir, 'quarterly.svg')]);
+  assert.equal(plot.status, 0, plot.stderr);
+  const labels = [...readFileSync(join(dir, 'quarterly.svg'), 'utf8').matchAll(/text-anchor="middle">(\d{4}-\d\d-\d\d)</g)].map((m) => m[1]!);
+  assert.ok(labels.length >= 2 && labels.every((d) => /-(01|04|07|10)-01$/.test(d)), `x labels ${labels}`); // the stamps themselves, not last + k·(median step)
 });
 
 /** The model's test MASE in a `--json` report is below every baseline's at h = 1 and 7. */

@@ -8,8 +8,8 @@ export interface ForecastPlot {
   title: string;
   history: { t: number; y: number }[];
   forecast: { t: number; mean: number; lo80: number; hi80: number; lo95: number; hi95: number }[];
-  /** Time stamp (ms) of step index 0 (the last observation) and the step (ms), for date labels; null: indices. */
-  time?: { last: number; step: number } | null;
+  /** The time stamp (ms) of each step index drawn (history and forecast), for date labels; null: indices. */
+  time?: ((t: number) => number) | null;
 }
 
 const px = (v: number): string => (Math.round(v * 100) / 100).toString();
@@ -42,7 +42,8 @@ export function forecastSvg(p: ForecastPlot, width = 720, height = 400): string 
     const lower = [...p.forecast.map((f) => [f.t, lo(f)] as [number, number]).reverse(), ...start];
     return `${line([...upper, ...lower])}Z`;
   };
-  const xLabel = (v: number): string => (p.time ? formatTime(p.time.last + v * p.time.step) : String(v));
+  const stampOf = p.time;
+  const xLabel = (v: number): string => (stampOf ? formatTime(stampOf(v)) : String(v));
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
@@ -50,7 +51,7 @@ export function forecastSvg(p: ForecastPlot, width = 720, height = 400): string 
   for (const v of niceTicks(y0, y1)) {
     out.push(`<path d="M${px(left)} ${px(sy(v))} H${px(left + pw)}" stroke="#e6e6e6"/><text x="${px(left - 8)}" y="${px(sy(v) + 4)}" text-anchor="end">${String(v).replace('-', '−')}</text>`);
   }
-  for (const v of niceTicks(x0, x1, 5)) {
+  for (const v of niceTicks(x0, x1, 5).filter((t) => !stampOf || Number.isInteger(t))) { // a date only at a step
     out.push(`<path d="M${px(sx(v))} ${px(top + ph)} V${px(top + ph + 5)}" stroke="#000000"/><text x="${px(sx(v))}" y="${px(top + ph + 19)}" text-anchor="middle">${escapeXml(xLabel(v))}</text>`);
   }
   out.push(`<path d="M${px(left)} ${px(top)} V${px(top + ph)} H${px(left + pw)}" stroke="#000000" fill="none"/>`);
