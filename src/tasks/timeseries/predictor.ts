@@ -8,6 +8,7 @@ import { type Forecast, forecast } from './forecast.js';
 import { ANCHOR_SPAN, type TimeSeriesSpec, fitSeriesScaling, prepareSeries } from './inputs.js';
 import type { TimeSeriesModel } from './model.js';
 import type { Series } from './series.js';
+import { formatTime } from './time.js';
 
 /** The next step's forecast: the mean path value and the 80 % / 95 % intervals, in the series' units. */
 export interface NextForecast {
@@ -46,6 +47,11 @@ export class StreamingPredictor {
     this.keyName = key;
     this.values = Array.from(history.values);
     this.times = history.times ? Array.from(history.times) : this.values.map((_, i) => i);
+    const back = this.times.findIndex((t, i) => i > 0 && !(t > this.times[i - 1]!));
+    if (back > 0) {
+      throw new DataError(`StreamingPredictor history: expected increasing time stamps, got ${formatTime(this.times[back]!)} at index ${back} after ${formatTime(this.times[back - 1]!)}`,
+        'sort the history by time and keep one observation per step');
+    }
     this.features = history.features.map((f) => Array.from(f));
     if (this.features.length !== spec.columns.features.length) throw new DataError(`StreamingPredictor history: expected ${spec.columns.features.length} feature columns, got ${this.features.length}`);
     this.keep = spec.window + Math.max(spec.lags, ANCHOR_SPAN) + 2;
@@ -67,6 +73,10 @@ export class StreamingPredictor {
     if (!Number.isFinite(value)) throw new DataError(`observe(value): expected a finite number, got ${value}`);
     if (features.length !== this.features.length) throw new DataError(`observe(features): expected ${this.features.length} values, got ${features.length}`);
     if (this.spec.calendar.length > 0 && time === undefined) throw new DataError('observe(time): expected a time stamp (the model reads calendar features), got none');
+    const last = this.times[this.times.length - 1]!;
+    if (time !== undefined && !(time > last)) {
+      throw new DataError(`observe(time): expected a time after the last observation's (${formatTime(last)}), got ${formatTime(time)}`, 'observe each step once, in order');
+    }
     this.values.push(value);
     this.times.push(time ?? this.index);
     this.index++;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { DataError } from '../../../src/errors.js';
 import { forecast } from '../../../src/tasks/timeseries/forecast.js';
 import { SIGMA_MIN } from '../../../src/tasks/timeseries/gaussian.js';
 import { anchorLevel, calendarSize, fillInputs, prepareSeries } from '../../../src/tasks/timeseries/inputs.js';
@@ -40,6 +41,20 @@ test('the streaming predictor agrees with batch forecasts from the same origins'
     assert.ok(Math.abs(next.hi80 - batch[k]!.hi80[0]!) < 1e-4);
     assert.equal(next.time, s.times![o + 1]!);
   });
+});
+
+test('the streaming predictor refuses time stamps that do not move forward: in its history and in observe()', () => {
+  const { series, spec, model } = setup();
+  const s = series[0]!;
+  const times = Float64Array.from(s.times!.subarray(0, 50));
+  times[30] = times[29]!; // a repeated day
+  assert.throws(() => new StreamingPredictor(model, spec, { values: s.values.subarray(0, 50), times, features: [] }),
+    (e: unknown) => e instanceof DataError && e.message === 'StreamingPredictor history: expected increasing time stamps, got 2010-01-30 at index 30 after 2010-01-30');
+  const p = new StreamingPredictor(model, spec, { values: s.values.subarray(0, 50), times: s.times!.subarray(0, 50), features: [] });
+  p.observe(s.values[50]!, s.times![50]!);
+  assert.throws(() => p.observe(s.values[50]!, s.times![50]!), (e: unknown) => e instanceof DataError &&
+    e.message === "observe(time): expected a time after the last observation's (2010-02-20), got 2010-02-20");
+  assert.equal(p.observe(s.values[51]!, s.times![51]!).time, s.times![52]!); // the refused one was not added
 });
 
 test('multi-step forecasts: intervals widen with the horizon and nest (80 % inside 95 %)', () => {
