@@ -143,8 +143,11 @@ function forecastChunk(model: TimeSeriesModel, spec: TimeSeriesSpec, reqs: reado
         const down = (m: number, lo: number): number => (lo === -Infinity ? lo : mu - m * (mu - lo));
         const lo80 = down(m80, q[0]!);
         const hi80 = mu + m80 * (q[1]! - mu);
-        // separately calibrated levels could cross where errors are light-tailed: the 95 % interval holds the 80 %
-        const zb = [lo80, hi80, Math.min(lo80, down(m95, q[2]!)), Math.max(hi80, mu + m95 * (q[3]! - mu))];
+        // separately calibrated levels can cross (a 95 % multiplier from a few dozen scores, far below the 80 %
+        // one): a 95 % end inside the 80 % interval takes the 80 % stretch instead, so it stays outside it
+        const lo95 = down(m95, q[2]!);
+        const hi95 = mu + m95 * (q[3]! - mu);
+        const zb = [lo80, hi80, lo95 <= lo80 ? lo95 : down(m80, q[2]!), hi95 >= hi80 ? hi95 : mu + m80 * (q[3]! - mu)];
         f.zBounds.set(zb, 4 * h);
         [f.lo80[h], f.hi80[h], f.lo95[h], f.hi95[h]] = zb.map(u) as [number, number, number, number];
       }
