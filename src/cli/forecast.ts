@@ -6,7 +6,7 @@ import { loadModelFile, loadWeightsInto } from '../io/model-file.js';
 import { readCsv } from '../tasks/timeseries/csv.js';
 import { resolveCsv } from '../tasks/timeseries/data.js';
 import { forecast } from '../tasks/timeseries/forecast.js';
-import { prepareSeries } from '../tasks/timeseries/inputs.js';
+import { expectHistory, prepareSeries } from '../tasks/timeseries/inputs.js';
 import { forecastSvg } from '../tasks/timeseries/plot.js';
 import { seriesFromTable } from '../tasks/timeseries/series.js';
 import { modelFromSpec } from '../tasks/timeseries/task.js';
@@ -52,7 +52,8 @@ export function forecastCommand(argv: string[], io: Io): number {
   const c = spec.columns;
   const { series, skipped } = seriesFromTable(readCsv(resolveCsv(values.csv)), {
     target: c.target, time: c.time, features: c.features, ...(c.group !== null ? { group: c.group } : {}) }, values['skip-bad']);
-  if (skipped > 0) io.err(`skipped ${skipped} rows with missing or non-numeric cells`);
+  if (skipped > 0) io.err(`skipped ${skipped} rows (missing or non-numeric cells, repeated dates)`);
+  for (const s of series) expectHistory(s.values.length, spec, `--csv${s.key ? ` series '${s.key}'` : ''}`);
   const prepared = series.map((s) => prepareSeries(s, spec, H, true));
   const fc = forecast(model, spec, prepared.map((s) => ({ s, origin: s.n - 1 })), H,
     { samples: int('samples', values.samples, 0), rng: new Rng(int('seed', values.seed, 0, 2 ** 32 - 1)) });

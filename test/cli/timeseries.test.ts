@@ -114,6 +114,12 @@ test('25 years of quarterly data: period 4, the alternating quarter term, foreca
   assert.equal(plot.status, 0, plot.stderr);
   const labels = [...readFileSync(join(dir, 'quarterly.svg'), 'utf8').matchAll(/text-anchor="middle">(\d{4}-\d\d-\d\d)</g)].map((m) => m[1]!);
   assert.ok(labels.length >= 2 && labels.every((d) => /-(01|04|07|10)-01$/.test(d)), `x labels ${labels}`); // the stamps themselves, not last + k·(median step)
+  // a history shorter than the model's lags would read its first value for the lags before it
+  const short = join(dir, 'quarterly-short.csv');
+  writeFileSync(short, `${readFileSync(file, 'utf8').split('\n').slice(0, 4).join('\n')}\n`);
+  const refused = recur(['forecast', out, '--csv', short]);
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, new RegExp(`--csv: expected at least ${s['lags'] + 1} values of history for the model's ${s['lags']} lags, got 3`));
 });
 
 /** The model's test MASE in a `--json` report is below every baseline's at h = 1 and 7. */

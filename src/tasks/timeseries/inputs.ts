@@ -3,6 +3,7 @@
 // x_t = [z_{t−1} − ℓ, calendar(t), features_{t−1}] and of the highway a_t = [z_{t−1} (or z_{t−1} − ℓ),
 // z_{t−2} − z_{t−1}, …, z_{t−p} − z_{t−1}, calendar(t)]; ℓ is the window's anchor level. The model predicts z_t − z_{t−1}, so a
 // zero highway and head is the last-value forecast, and nothing depends on the series' absolute level.
+import { DataError } from '../../errors.js';
 import type { TimeSeriesModelOptions } from './model.js';
 import { type Scaling, type Series, fitScaling, testStart } from './series.js';
 import { type CalendarKind, type Harmonics, calendarFeatures, futureTimes } from './time.js';
@@ -156,6 +157,17 @@ export function prepareSeries(s: Series, spec: TimeSeriesSpec, extra = 0, fitAll
     feat[i * F + f] = (s.features[f]![i]! - sc.mean) / sc.std;
   }
   return { key: s.key, n, z, cov, feat, times, scaling };
+}
+
+/**
+ * Throws a DataError when a history to forecast from holds fewer than p + 1 values, p the highway's lags: the
+ * inputs before its first value would all read that value (as no training target did).
+ */
+export function expectHistory(n: number, spec: Pick<TimeSeriesSpec, 'lags'>, what: string): void {
+  if (n < spec.lags + 1) {
+    throw new DataError(`${what}: expected at least ${spec.lags + 1} values of history for the model's ${spec.lags} lags, got ${n}`,
+      'give the history the model was trained on, with the new rows appended');
+  }
 }
 
 /** Values averaged into a window's anchor level ℓ. */

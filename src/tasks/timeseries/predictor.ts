@@ -5,7 +5,7 @@
 import { DataError } from '../../errors.js';
 import { Rng } from '../../tensor/rng.js';
 import { type Forecast, forecast } from './forecast.js';
-import { ANCHOR_SPAN, type TimeSeriesSpec, fitSeriesScaling, prepareSeries } from './inputs.js';
+import { ANCHOR_SPAN, type TimeSeriesSpec, expectHistory, fitSeriesScaling, prepareSeries } from './inputs.js';
 import type { TimeSeriesModel } from './model.js';
 import type { Series } from './series.js';
 import { formatTime } from './time.js';
@@ -39,7 +39,7 @@ export class StreamingPredictor {
 
   constructor(readonly model: TimeSeriesModel, spec: TimeSeriesSpec, history: Pick<Series, 'values' | 'times' | 'features'> & { key?: string }) {
     const key = history.key ?? '';
-    if (history.values.length < 2) throw new DataError(`StreamingPredictor history: expected at least 2 values, got ${history.values.length}`, 'start it with some past observations');
+    expectHistory(history.values.length, spec, 'StreamingPredictor history');
     // a 'cycle' alone reads index stamps, as in training without a time column
     if (spec.calendar.some((k) => k !== 'cycle') && !history.times) throw new DataError('StreamingPredictor history: expected time stamps (the model reads calendar features), got none');
     const scaling = spec.scaling[key] ?? fitSeriesScaling({ key, values: Float64Array.from(history.values), times: null, features: history.features.map((f) => Float64Array.from(f)) }, Math.max(2, Math.round(0.8 * history.values.length)), spec.transform);

@@ -43,7 +43,7 @@ test('the streaming predictor agrees with batch forecasts from the same origins'
   });
 });
 
-test('the streaming predictor refuses time stamps that do not move forward: in its history and in observe()', () => {
+test('the streaming predictor refuses a history shorter than its lags + 1, and time stamps that do not move forward', () => {
   const { series, spec, model } = setup();
   const s = series[0]!;
   const times = Float64Array.from(s.times!.subarray(0, 50));
@@ -51,6 +51,8 @@ test('the streaming predictor refuses time stamps that do not move forward: in i
   assert.throws(() => new StreamingPredictor(model, spec, { values: s.values.subarray(0, 50), times, features: [] }),
     (e: unknown) => e instanceof DataError && e.message === 'StreamingPredictor history: expected increasing time stamps, got 2010-01-30 at index 30 after 2010-01-30');
   const p = new StreamingPredictor(model, spec, { values: s.values.subarray(0, 50), times: s.times!.subarray(0, 50), features: [] });
+  assert.throws(() => new StreamingPredictor(model, spec, { values: s.values.subarray(0, spec.lags), times: s.times!.subarray(0, spec.lags), features: [] }),
+    (e: unknown) => e instanceof DataError && e.message === `StreamingPredictor history: expected at least ${spec.lags + 1} values of history for the model's ${spec.lags} lags, got ${spec.lags}`);
   p.observe(s.values[50]!, s.times![50]!);
   assert.throws(() => p.observe(s.values[50]!, s.times![50]!), (e: unknown) => e instanceof DataError &&
     e.message === "observe(time): expected a time after the last observation's (2010-02-20), got 2010-02-20");
