@@ -11,6 +11,14 @@ export type PointForecaster = (history: Float64Array, H: number) => Float64Array
  * X is row-major [N, K]. Small K only (AR orders, a few regressors).
  */
 export function leastSquares(X: Float64Array, y: Float64Array, N: number, K: number, ridge = 1e-8): Float64Array {
+  return solveNormalEquations(normalEquations(X, y, N, K), ridge);
+}
+
+/** XᵀX and Xᵀy of a least-squares problem, as the augmented [K, K | 1] matrix, for several ridge strengths at once. */
+export interface NormalEquations { A: Float64Array; N: number; K: number }
+
+/** The normal equations of min‖Xβ − y‖² (X row-major [N, K]), built once for `solveNormalEquations`. */
+export function normalEquations(X: Float64Array, y: Float64Array, N: number, K: number): NormalEquations {
   const A = new Float64Array(K * (K + 1)); // [K, K | 1] augmented
   for (let n = 0; n < N; n++) {
     for (let i = 0; i < K; i++) {
@@ -19,6 +27,13 @@ export function leastSquares(X: Float64Array, y: Float64Array, N: number, K: num
       A[i * (K + 1) + K]! += xi * y[n]!;
     }
   }
+  return { A, N, K };
+}
+
+/** β of the normal equations `ne` with ridge·max(1, N) added to XᵀX's diagonal (`ne` itself is left as it is). */
+export function solveNormalEquations(ne: NormalEquations, ridge = 1e-8): Float64Array {
+  const { N, K } = ne;
+  const A = ne.A.slice();
   for (let i = 0; i < K; i++) A[i * (K + 1) + i]! += ridge * Math.max(1, N);
   for (let c = 0; c < K; c++) {
     let piv = c;

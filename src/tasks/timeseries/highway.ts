@@ -3,7 +3,7 @@
 // them exactly the AR(p) baseline's form), the one that forecasts best forward in time, and the last value
 // unless that candidate beats it clearly. Fitted on data before the test span only.
 import { ConfigError } from '../../errors.js';
-import { leastSquares, selectArOrder } from './baselines.js';
+import { type NormalEquations, leastSquares, normalEquations, selectArOrder, solveNormalEquations } from './baselines.js';
 import { type PreparedSeries, type TimeSeriesSpec, anchorLevel, calendarSize, extraHarmonicColumns, fillInputs, fromModelUnits, inputSize } from './inputs.js';
 import { naiveScale } from './metrics.js';
 import { type PairedGain, pairedGain } from './paired.js';
@@ -173,11 +173,13 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
   const trendAr = withTrendAr ? all.filter((k) => k < Math.min(p, residualArOrder(longest, C)) || k >= p) : [];
   const folds = Array.from({ length: FOLDS }, (_, f) => ({ fit: pick((n) => full[n]! && fold[n] !== f), held: pick((n) => fold[n] === f) }));
   const cvRidge = (use: readonly number[]): number => {
+    // each fold's normal equations once, solved for every λ (the costliest part of the fit on long series)
+    const eqs = folds.map((f) => (f.fit.N > K && f.held.N > 0 ? subsetNormalEquations(f.fit, K, use) : null));
     let best = RIDGE_GRID[0]!;
     let bestErr = Infinity;
     for (const r of RIDGE_GRID) {
       let err = 0;
-      for (const f of folds) if (f.fit.N > K && f.held.N > 0) err += sse(subsetFit(f.fit, K, use, r), f.held);
+      folds.forEach((f, i) => { if (eqs[i]) err += sse(onColumns(solveNormalEquations(eqs[i]!, r), use, K), f.held); });
       if (err < bestErr) { bestErr = err; best = r; }
     }
     return best;
@@ -273,10 +275,19 @@ function residualArOrder(s: PreparedSeries, C: number): number {
 
 /** Least squares on the columns `cols` of d.X only (ridge λ, default ≈ 0), as a full K-vector (zeros elsewhere). */
 function subsetFit(d: Rows, K: number, cols: readonly number[], ridge?: number): Float64Array {
+  return onColumns(solveNormalEquations(subsetNormalEquations(d, K, cols), ridge), cols, K);
+}
+
+/** The normal equations of the least squares of d.y on the columns `cols` of d.X. */
+function subsetNormalEquations(d: Rows, K: number, cols: readonly number[]): NormalEquations {
   const M = cols.length;
   const X = new Float64Array(d.N * M);
   for (let n = 0; n < d.N; n++) cols.forEach((c, j) => { X[n * M + j] = d.X[n * K + c]!; });
-  const b = leastSquares(X, d.y, d.N, M, ridge);
+  return normalEquations(X, d.y, d.N, M);
+}
+
+/** Weights `b` over the columns `cols` as a full K-vector (zeros elsewhere). */
+function onColumns(b: Float64Array, cols: readonly number[], K: number): Float64Array {
   const beta = new Float64Array(K);
   cols.forEach((c, j) => { beta[c] = b[j]!; });
   return beta;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { arForecaster, detectPeriod, fitAR, naiveForecaster, rollingForecasts, seasonalNaiveForecaster, selectArOrder } from '../../../src/tasks/timeseries/baselines.js';
+import { arForecaster, detectPeriod, fitAR, leastSquares, naiveForecaster, normalEquations, rollingForecasts, seasonalNaiveForecaster, selectArOrder, solveNormalEquations } from '../../../src/tasks/timeseries/baselines.js';
 import { Rng } from '../../../src/tensor/rng.js';
 
 test('least-squares AR(2) recovers the coefficients of a noiseless AR(2)', () => {
@@ -66,4 +66,17 @@ test('naive and seasonal naive forecasts, rolled over the test span from true hi
   const r = rollingForecasts(y, 8, 2, naiveForecaster);
   assert.deepEqual(Array.from(r[0]!), [8, 9]); // h = 1: y_7 for y_8, y_8 for y_9
   assert.deepEqual(Array.from(r[1]!), [7, 8]); // h = 2: from origins 6 and 7
+});
+
+test('normal equations built once solve for every ridge strength exactly as leastSquares does, and stay unchanged', () => {
+  const rng = new Rng(9);
+  const [N, K] = [40, 4];
+  const X = Float64Array.from({ length: N * K }, () => rng.normal());
+  const y = Float64Array.from({ length: N }, (_, n) => X[n * K]! - 2 * X[n * K + 2]! + 0.1 * rng.normal());
+  const ne = normalEquations(X, y, N, K);
+  const before = ne.A.slice();
+  for (const ridge of [1e-8, 0.1, 3]) assert.deepEqual(solveNormalEquations(ne, ridge), leastSquares(X, y, N, K, ridge));
+  assert.deepEqual(ne.A, before);
+  const b = leastSquares(X, y, N, K);
+  assert.ok(Math.abs(b[0]! - 1) < 0.05 && Math.abs(b[2]! + 2) < 0.05, `${Array.from(b)}`);
 });
