@@ -34,6 +34,9 @@ export interface HighwayFit {
   fitBefore: (cut: (s: PreparedSeries) => number) => Float64Array;
 }
 
+/** The candidates that read the trend column τ (the spec keeps τ only when one of them wins, see setup.ts). */
+export const TREND_CANDIDATES: readonly HighwayFit['candidate'][] = ['trend', 'trendh', 'trendar'];
+
 /** Ridge strengths tried for the ARX candidate (per training target); blocked cross-validation picks one. */
 export const RIDGE_GRID = [1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3, 10, 30];
 const FOLDS = 5;

@@ -6,7 +6,7 @@ import { type PreparedSeries, type TimeSeriesSpec, type Transform, calendarSize,
 import type { CellType } from './model.js';
 import { type Series, testStart } from './series.js';
 import { spansOf } from './task.js';
-import { type HighwayFit, fitHighway } from './highway.js';
+import { type HighwayFit, TREND_CANDIDATES, fitHighway } from './highway.js';
 import { type PairedGain, pairedGain } from './paired.js';
 import { alternatingFor, calendarCycle, calendarKinds, cycleKind, harmonicsFor, medianStep, weekdaysOnly } from './time.js';
 
@@ -38,11 +38,11 @@ export function buildSpec(series: readonly Series[], o: SpecOptions): TimeSeries
   const longest = series.reduce((a, b) => (b.values.length > a.values.length ? b : a));
   const end = testStart(longest.values.length);
   const times = longest.times;
-  const period = o.period !== undefined ? o.period : detectPeriod(longest.values, end, 400, times ? calendarCycle(medianStep(times)) : null);
+  const step = times ? medianStep(times) : 1;
+  const period = o.period !== undefined ? o.period : detectPeriod(longest.values, end, 400, times ? calendarCycle(step) : null);
   const calendar = o.calendar !== false ? cycleKind(times ? calendarKinds(times) : [], period) : [];
   let lags = o.lags ?? selectArOrder(longest.values, end);
   if (o.lags === undefined && period !== null && period <= 28) lags = Math.max(lags, period);
-  const step = times ? medianStep(times) : 1;
   const tradingDays = series.every((s) => s.times !== null && weekdaysOnly(s.times));
   const harmonics = harmonicsFor(calendar, step, tradingDays, period);
   const alternating = alternatingFor(calendar, step, period);
@@ -158,7 +158,7 @@ export function buildLinear(series: readonly Series[], o: SpecOptions, H: number
   // The trend column stays in the spec only when its candidate wins; else the model is built without it.
   const make = (transform: Transform | 'auto'): Omit<LinearStart, 'transformGain'> => {
     const withTrend = fitted({ ...o, transform, trend: o.trend ?? true });
-    return withTrend.spec.trend && !['trend', 'trendh', 'trendar'].includes(withTrend.fit.candidate) ? fitted({ ...o, transform, trend: false }) : withTrend;
+    return withTrend.spec.trend && !TREND_CANDIDATES.includes(withTrend.fit.candidate) ? fitted({ ...o, transform, trend: false }) : withTrend;
   };
   const first = make(o.transform ?? 'auto');
   if ((o.transform ?? 'auto') !== 'auto' || first.spec.transform === 'none') return { ...first, transformGain: null };
