@@ -8,7 +8,7 @@ import { Rng } from '../../tensor/rng.js';
 import { type Forecast, forecast } from './forecast.js';
 import { type IntervalCalibration, type PreparedSeries, type TimeSeriesSpec, modelFloor } from './inputs.js';
 import type { TimeSeriesModel } from './model.js';
-import { pairedGain } from './paired.js';
+import { meanOf, pairedGain } from './paired.js';
 import { type Spans, spansOf } from './task.js';
 import { HALF_LIVES, type LocalVolatility } from './volatility.js';
 
@@ -214,14 +214,13 @@ export function chooseVolatility(model: TimeSeriesModel, spec: TimeSeriesSpec, s
       return 0.5 * Math.log(2 * Math.PI) + Math.log(sd) + 0.5 * r * r;
     });
   };
-  const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
   const none = pointNll(null);
-  const nll: Record<string, number> = { none: +mean(none).toFixed(4) };
+  const nll: Record<string, number> = { none: +meanOf(none).toFixed(4) };
   let best: { halfLife: number; points: number[] } | null = null;
   for (const halfLife of HALF_LIVES) {
     const points = pointNll({ halfLife });
-    nll[String(halfLife)] = +mean(points).toFixed(4);
-    if (best === null || mean(points) < mean(best.points)) best = { halfLife, points };
+    nll[String(halfLife)] = +meanOf(points).toFixed(4);
+    if (best === null || meanOf(points) < meanOf(best.points)) best = { halfLife, points };
   }
   if (best === null) return { volatility: null, nll, gainSe: 0 };
   // block means of each candidate's NLL, one block per (series, block index)

@@ -6,7 +6,7 @@ import { ConfigError } from '../../errors.js';
 import { type NormalEquations, leastSquares, normalEquations, selectArOrder, solveNormalEquations } from './baselines.js';
 import { type PreparedSeries, type TimeSeriesSpec, anchorLevel, calendarSize, extraHarmonicColumns, fillInputs, fromModelUnits, inputSize } from './inputs.js';
 import { naiveScale } from './metrics.js';
-import { type PairedGain, pairedGain } from './paired.js';
+import { type PairedGain, meanOf, pairedGain } from './paired.js';
 import { spansOf } from './task.js';
 
 /** The highway's start: weights over [lags, calendar] then the intercept, residual std on the training targets, λ. */
@@ -85,7 +85,7 @@ interface Rows { X: Float64Array; y: Float64Array; N: number; idx: number[] }
  * Each is scored forward in time: fitted on blocks 0 … k−1 and scored on block k (k = 1 … 4) by the
  * one-step squared errors averaged over 5 sub-blocks of each scored block; block 0 is the first fifth of the
  * targets, or later, for two full seasons, one, or 3 targets per weight (`forwardStart`); the rest split
- * evenly. The candidate with the lowest mean wins, except that 'trendar' wins where it has no more columns than
+ * evenly. The candidate with the lowest mean wins, except that 'trendar' wins where it has fewer columns than
  * that one and trails it by at most one standard error of the paired sub-block losses (the one-standard-error
  * rule, `pairedGain` with z = 1, for the structural form of a trend and a season): on short series the forward
  * check scores few targets and picks among near-equal fits partly by noise (12 synthetic kinds, seeds 1–80: the
@@ -229,7 +229,6 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
   }
   const naiveLoss = held.map((h) => sse(naive, h) / h.N);
   const losses = candidates.map((_, c) => held.map((h, i) => sse(fits[c]![i]!, h) / h.N));
-  const mean = (v: readonly number[]): number => v.reduce((u, w) => u + w, 0) / Math.max(1, v.length);
   const best = pickCandidate(losses, candidates.map((c) => c.columns), candidates.findIndex((c) => c.name === 'trendar'));
   const hLoss = (beta: Float64Array, h: Rows): number => horizonLoss(spec, beta, h.idx.map((n) => where[n]!));
   const gain = passesGate(pairedGain(naiveLoss, losses[best]!, 2), () => pairedGain(held.map((h) => hLoss(naive, h)), held.map((h, i) => hLoss(fits[best]![i]!, h)), 2));
@@ -252,8 +251,7 @@ export function fitHighway(series: readonly PreparedSeries[], spec: TimeSeriesSp
  * pickCandidate([[1, 2, 1.5], [1.1, 2.1, 1.6]], [20, 14], 1); // 0: 0.1 worse on every block
  */
 export function pickCandidate(losses: readonly (readonly number[])[], columns: readonly number[], structural: number): number {
-  const mean = (v: readonly number[]): number => v.reduce((u, w) => u + w, 0) / Math.max(1, v.length);
-  const lowest = losses.reduce((b, l, c) => (mean(l) < mean(losses[b]!) ? c : b), 0);
+  const lowest = losses.reduce((b, l, c) => (meanOf(l) < meanOf(losses[b]!) ? c : b), 0);
   if (structural < 0 || columns[structural]! >= columns[lowest]!) return lowest;
   return pairedGain(losses[structural]!, losses[lowest]!, 1).keep ? lowest : structural;
 }

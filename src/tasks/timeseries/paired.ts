@@ -24,3 +24,8 @@ export function pairedGain(simple: readonly number[], complex: readonly number[]
   const se = Math.sqrt(d.reduce((a, v) => a + (v - mean) ** 2, 0) / (B - 1) / B);
   return { keep: mean > z * se, mean, se };
 }
+
+/** The mean of a list of losses (0 for none). */
+export function meanOf(v: readonly number[]): number {
+  return v.reduce((a, w) => a + w, 0) / Math.max(1, v.length);
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pairedGain } from '../../../src/tasks/timeseries/paired.js';
+import { meanOf, pairedGain } from '../../../src/tasks/timeseries/paired.js';
 
 test('a paired gain counts when it exceeds z standard errors of the block differences', () => {
   const steady = pairedGain([1.0, 1.1, 0.9, 1.2], [0.8, 0.9, 0.7, 1.0]);
@@ -12,4 +12,9 @@ test('a paired gain counts when it exceeds z standard errors of the block differ
   assert.ok(Math.abs(pairedGain(noisy.simple, noisy.complex).se - Math.sqrt(1 / 120)) < 1e-12);
   assert.equal(pairedGain([1, 2, 3], [2, 3, 4]).keep, false); // the complex model is worse
   assert.equal(pairedGain([5], [1]).keep, false); // one block says nothing about the spread
+});
+
+test('the mean of a list of losses, 0 for none', () => {
+  assert.equal(meanOf([1, 2, 4.5]), 2.5);
+  assert.equal(meanOf([]), 0);
 });
